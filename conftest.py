@@ -1,0 +1,142 @@
+"""pytest collection of Tryton tests.
+
+- modules/<name>/tests/test_*.py are imported under their installed name,
+  trytond.modules.<name>.tests.test_*, as Tryton's own runner does;
+- modules/<name>/tests/scenario_*.rst are run as doctests with Tryton's
+  options, checker, setup and teardown (pytest ignores unittest's
+  load_tests, so load_doc_tests is never called);
+- DB_CACHE is set (per backend and per content of modules/) so that a
+  database with modules activated is built once and then restored.
+"""
+import doctest
+import hashlib
+import importlib
+import json
+import os
+import pathlib
+import unittest
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent
+MODULES = ROOT / 'modules'
+
+
+def _modules_digest():
+    digest = hashlib.sha1()
+    for path in sorted(MODULES.rglob('*')):
+        if path.suffix in {'.py', '.xml', '.cfg', '.po', '.csv'} and (
+                '__pycache__' not in path.parts):
+            digest.update(str(path.relative_to(MODULES)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _setup_environment():
+    uri = os.environ.get('TRYTOND_DATABASE_URI', 'sqlite://')
+    backend = uri.split(':', 1)[0]
+    # A changed module must never restore a stale cached database.
+    os.environ.setdefault('DB_CACHE', str(
+            ROOT / 'var' / 'db-cache' / backend / _modules_digest()))
+    os.environ.setdefault('TRYTOND_DATABASE__PATH', str(ROOT / 'var' / 'db'))
+    os.makedirs(os.environ['TRYTOND_DATABASE__PATH'], exist_ok=True)
+    # Tests never read the demo's configuration file.
+    os.environ.pop('TRYTOND_CONFIG', None)
+
+
+_setup_environment()
+
+
+def _module_tests(path):
+    "Return the module name if path lies in modules/<name>/tests/"
+    try:
+        rel = pathlib.Path(path).resolve().relative_to(MODULES)
+    except ValueError:
+        return None
+    if len(rel.parts) >= 3 and rel.parts[1] == 'tests':
+        return rel.parts[0]
+
+
+class TrytonTestModule(pytest.Module):
+    "A module test file, imported as trytond.modules.<name>.tests.<file>"
+
+    def _getobj(self):
+        name = _module_tests(self.path)
+        return importlib.import_module(
+            f'trytond.modules.{name}.tests.{self.path.stem}')
+
+
+def pytest_pycollect_makemodule(module_path, parent):
+    if _module_tests(module_path):
+        return TrytonTestModule.from_parent(parent, path=module_path)
+
+
+def pytest_collect_file(file_path, parent):
+    if (file_path.suffix == '.rst'
+            and file_path.name.startswith('scenario_')
+            and _module_tests(file_path)):
+        return ScenarioFile.from_parent(parent, path=file_path)
+
+
+class ScenarioFile(pytest.File):
+
+    def collect(self):
+        config = self.path.with_suffix('.json')
+        if config.exists():
+            configs = json.loads(config.read_text())
+        else:
+            configs = [{}]
+        for i, globs in enumerate(configs):
+            name = self.path.name if len(configs) == 1 else (
+                f'{self.path.name}[{i}]')
+            yield ScenarioItem.from_parent(self, name=name, globs=globs)
+
+
+class ScenarioFailure(Exception):
+    pass
+
+
+class ScenarioItem(pytest.Item):
+
+    def __init__(self, *, globs, **kwargs):
+        super().__init__(**kwargs)
+        self.globs = globs
+
+    def runtest(self):
+        from trytond import backend
+        from trytond.tests.test_tryton import (
+            STRIP_DECIMAL, doctest_checker, doctest_setup, doctest_teardown)
+
+        optionflags = (
+            doctest.REPORT_ONLY_FIRST_FAILURE
+            | doctest.ELLIPSIS
+            | doctest.IGNORE_EXCEPTION_DETAIL)
+        if backend.name == 'sqlite':
+            optionflags |= STRIP_DECIMAL
+        module = _module_tests(self.path)
+        cwd = os.getcwd()
+        # Scenarios may open files next to them, as under Tryton's runner.
+        os.chdir(self.path.parent)
+        try:
+            suite = doctest.DocFileSuite(
+                self.path.name, package=f'trytond.modules.{module}.tests',
+                globs=dict(self.globs), setUp=doctest_setup,
+                tearDown=doctest_teardown, encoding='utf-8',
+                checker=doctest_checker, optionflags=optionflags)
+            result = unittest.TestResult()
+            suite.run(result)
+        finally:
+            os.chdir(cwd)
+        problems = result.failures + result.errors
+        if problems:
+            raise ScenarioFailure('\n'.join(text for _, text in problems))
+        if not result.testsRun:
+            raise ScenarioFailure('scenario ran no test')
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, ScenarioFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, f'scenario: {self.name}'

@@ -1,0 +1,79 @@
+# This file is part of Pôle.
+import datetime as dt
+
+from trytond.model import Model
+from trytond.pool import Pool
+
+
+class Demo(Model):
+    """Demo pôle builder
+
+    Runs server-side in one transaction.  Later modules extend `build` (or the
+    `build_*` steps) through the pool to add their own demo data.
+    """
+    __name__ = 'hub.demo'
+
+    @classmethod
+    def build(cls, definition, today=None):
+        "Build the demo pôle described by definition; return what was done"
+        today = today or Pool().get('ir.date').today()
+        members = cls.build_members(definition['members'], today)
+        users = cls.build_users(definition['users'], members)
+        return {'members': members, 'users': users}
+
+    @classmethod
+    def build_members(cls, values, today):
+        "Onboard the members through the wizard's code path, once"
+        pool = Pool()
+        Member = pool.get('hub.member')
+        ModelData = pool.get('ir.model.data')
+        Template = pool.get('account.account.template')
+
+        members = {}
+        start = today.replace(month=1, day=1)
+        end = today.replace(month=12, day=31)
+        for value in values:
+            existing = Member.search([('siret', '=', value['siret'])])
+            if existing:
+                member, = existing
+            else:
+                template = Template(
+                    ModelData.get_id(*value['chart'].split('.', 1)))
+                member = Member.onboard(
+                    value['name'], value['siret'], value['kind'], template,
+                    start, end, street=value.get('street'),
+                    postal_code=value.get('postal_code'),
+                    city=value.get('city'),
+                    vat_liable=value.get('vat_liable', False),
+                    joined=dt.date.fromisoformat(value['joined']),
+                    collective=value.get('collective', False))
+            members[value['key']] = member
+        return members
+
+    @classmethod
+    def build_users(cls, values, members):
+        "A user per role, with the companies their role gives them"
+        pool = Pool()
+        User = pool.get('res.user')
+        UserRole = pool.get('res.user.role')
+        ModelData = pool.get('ir.model.data')
+
+        users = {}
+        for value in values:
+            existing = User.search([('login', '=', value['login'])])
+            if existing:
+                user, = existing
+            else:
+                if value['members'] == 'all':
+                    companies = [m.company for m in members.values()]
+                else:
+                    companies = [members[k].company for k in value['members']]
+                user = User(
+                    login=value['login'], name=value['name'],
+                    password=value['password'],
+                    companies=companies, company=companies[0])
+                user.roles = [UserRole(role=ModelData.get_id(
+                            *value['role'].split('.', 1)))]
+                user.save()
+            users[value['login']] = user
+        return users
