@@ -26,3 +26,22 @@ ensure_venv() {
         echo "$want" > "$stamp"
     fi
 }
+
+# The web client (sao) under var/sao, from the npm registry.
+SAO_ROOT="$ROOT/var/sao/node_modules/tryton-sao"
+ensure_sao() {
+    if [ ! -d "$SAO_ROOT/dist" ]; then
+        command -v npm >/dev/null 2>&1 || {
+            echo "npm is needed to install the web client (tryton-sao)" >&2
+            return 1
+        }
+        mkdir -p "$ROOT/var/sao"
+        npm install --prefix "$ROOT/var/sao" --no-audit --no-fund \
+            --loglevel=error tryton-sao@8.0 >&2
+    fi
+    # index.html loads its dependencies from node_modules/ next to itself,
+    # npm put them in the parent node_modules/.
+    if [ ! -e "$SAO_ROOT/node_modules" ]; then
+        ln -s .. "$SAO_ROOT/node_modules"
+    fi
+}
