@@ -8,7 +8,6 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateTransition, StateView, \
     Wizard
@@ -32,7 +31,6 @@ REQUIRED_JOURNALS = ['revenue', 'expense', 'cash', 'general']
 class Member(DeactivableMixin, ModelSQL, ModelView):
     "Member association of the pôle"
     __name__ = 'hub.member'
-    _rec_name = 'company'
 
     company = fields.Many2One(
         'company.company', "Company", required=True, ondelete='RESTRICT')
@@ -44,9 +42,7 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
     vat_liable = fields.Boolean(
         "VAT Liable", help="Whether the association charges and deducts VAT.")
     joined = fields.Date("Joined", required=True)
-    left = fields.Date(
-        "Left",
-        domain=[If(Eval('left'), ('left', '>=', Eval('joined')), ())])
+    left = fields.Date("Left")
     account_template = fields.Many2One(
         'account.account.template', "Chart of Accounts", readonly=True,
         ondelete='RESTRICT', help="The chart template the books were made from.")
@@ -120,6 +116,7 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
         pool = Pool()
         Company = pool.get('company.company')
         Configuration = pool.get('hub.configuration')
+        User = pool.get('res.user')
 
         name = (name or '').strip()
         siret = (siret or '').replace(' ', '')
@@ -153,6 +150,14 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
                 vat_liable=bool(vat_liable), account_template=account_template,
                 joined=joined or fiscalyear_start)
             member.save()
+            # Whoever onboards keeps working on the new member's books.
+            user_id = Transaction().user
+            if user_id and company not in User(user_id).companies:
+                user = User(user_id)
+                values = {'companies': [('add', [company.id])]}
+                if not user.company:
+                    values['company'] = company.id
+                User.write([user], values)
             if collective:
                 config = Configuration(1)
                 config.collective = company
