@@ -77,11 +77,11 @@ def _pg_connect(uri, dbname='postgres'):
 
 
 class LiveDatabase:
-    """A uniquely named, empty database and the environment to reach it
+    """A uniquely named database and the environment to reach it
 
-    `create()` makes it (an empty file for SQLite, CREATE DATABASE for
-    PostgreSQL), `drop()` removes it.  Subprocesses get `env`, in which
-    DB_NAME is the database, so that trytond.tests.test_tryton's
+    `prepare()` makes its directory and configuration, a subprocess run by
+    `run()` creates it, `drop()` removes it.  Subprocesses get `env`, in
+    which DB_NAME is the database, so that trytond.tests.test_tryton's
     activate_module (and its DB_CACHE) works on it.
     """
 
@@ -126,17 +126,18 @@ class LiveDatabase:
         self.config.write_text('\n'.join(lines))
         return self.config
 
-    def create(self):
+    def prepare(self):
+        """Make ready for the database to be created by a subprocess
+
+        The database itself is created by trytond.tests.test_tryton's
+        activate_module in the subprocess (`run`), from the DB_CACHE when it
+        holds one: it must not exist before.
+        """
         self.path.mkdir(parents=True, exist_ok=True)
-        if self.backend == 'sqlite':
-            # trytond.tests.test_tryton creates the file itself when it
-            # restores a cached database; here we only need the directory.
-            pass
-        elif self.backend == 'postgresql':
-            # Created by test_tryton too (CREATE DATABASE or pg_restore);
-            # we only check that the server answers before going further.
+        if self.backend == 'postgresql':
+            # Fail early and clearly when the server is not there.
             _pg_connect(self.uri).close()
-        else:
+        elif self.backend != 'sqlite':
             raise ValueError('unsupported backend %s' % self.backend)
         self.created = True
         self.write_config()
