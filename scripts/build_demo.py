@@ -29,32 +29,12 @@ def main(path=ROOT / 'config' / 'demo.json'):
             with Transaction().start(database, 0, **extras) as transaction:
                 Demo = Pool(database).get('hub.demo')
                 result = Demo.build(definition)
-                set_language(definition, result, 'fr')
                 transaction.commit()
             break
         except TransactionError as error:
             error.fix(extras)
     print("Demo pôle: %d members, %d users" % (
             len(result['members']), len(result['users'])))
-
-
-def set_language(definition, result, code):
-    "The demo speaks French, when its translations are loaded (-l fr)"
-    from trytond.pool import Pool
-    pool = Pool()
-    Lang = pool.get('ir.lang')
-    User = pool.get('res.user')
-
-    languages = Lang.search(
-        [('code', '=', code), ('translatable', '=', True)], limit=1)
-    if not languages:
-        return
-    language, = languages
-    users = list(result['users'].values()) + User.search(
-        [('login', '=', definition['admin']['login'])])
-    users = [u for u in users if u.language != language]
-    if users:
-        User.write(users, {'language': language.id})
 
 
 if __name__ == '__main__':

@@ -19,7 +19,27 @@ class Demo(Model):
         today = today or Pool().get('ir.date').today()
         members = cls.build_members(definition['members'], today)
         users = cls.build_users(definition['users'], members)
+        cls.set_language(definition.get('language'), [
+                definition.get('admin', {}).get('login', 'admin'),
+                *users])
         return {'members': members, 'users': users}
+
+    @classmethod
+    def set_language(cls, code, logins):
+        "The demo speaks the language of its users, once it is loaded"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        User = pool.get('res.user')
+        if not code:
+            return
+        languages = Lang.search(
+            [('code', '=', code), ('translatable', '=', True)], limit=1)
+        if languages:
+            language, = languages
+            users = [u for u in User.search([('login', 'in', logins)])
+                if u.language != language]
+            if users:
+                User.write(users, {'language': language.id})
 
     @classmethod
     def build_members(cls, values, today):
