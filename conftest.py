@@ -14,6 +14,7 @@ import importlib
 import json
 import os
 import pathlib
+import shutil
 import unittest
 
 import pytest
@@ -36,8 +37,14 @@ def _setup_environment():
     uri = os.environ.get('TRYTOND_DATABASE_URI', 'sqlite://')
     backend = uri.split(':', 1)[0]
     # A changed module must never restore a stale cached database.
-    os.environ.setdefault('DB_CACHE', str(
-            ROOT / 'var' / 'db-cache' / backend / _modules_digest()))
+    cache = ROOT / 'var' / 'db-cache' / backend
+    digest = _modules_digest()
+    if 'DB_CACHE' not in os.environ:
+        # Caches of earlier versions of the modules are of no more use.
+        for old in cache.glob('*'):
+            if old.name != digest and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+    os.environ.setdefault('DB_CACHE', str(cache / digest))
     os.environ.setdefault('TRYTOND_DATABASE__PATH', str(ROOT / 'var' / 'db'))
     os.makedirs(os.environ['TRYTOND_DATABASE__PATH'], exist_ok=True)
     # Tests never read the demo's configuration file.

@@ -19,10 +19,16 @@ ensure_venv() {
         "$PYTHON" -m venv "$VENV"
     fi
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-            --upgrade pip >/dev/null
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-            -e "$ROOT[$extras]"
+        echo "Installing the project into $VENV..." >&2
+        local log="$VENV/pip.log"
+        if ! { "$VENV/bin/python" -m pip install --disable-pip-version-check \
+                    --upgrade pip \
+                && "$VENV/bin/python" -m pip install \
+                    --disable-pip-version-check -e "$ROOT[$extras]"
+                } >"$log" 2>&1; then
+            tail -n 40 "$log" >&2
+            return 1
+        fi
         echo "$want" > "$stamp"
     fi
 }

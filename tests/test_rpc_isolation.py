@@ -47,6 +47,8 @@ USERS = {
     'user_a': ('a', 'role_director'),
     'counsellor_a': ('a', 'role_counsellor'),
     'user_b': ('b', 'role_director'),
+    # Created with A only: the role gives the accountant every member.
+    'comptable': ('a', 'role_accountant'),
     }
 READ_RULE_ERROR = 'You are not allowed to read records'
 ACCESS_ERROR = 'You are not allowed to access'
@@ -433,6 +435,32 @@ def test_context_cannot_widen(live, user_a):
     with pytest.raises(RPCError):
         read(user_a, 'account.move', [b['move']], ['number'],
             context=context)
+
+
+def test_accountant_switches_company(live):
+    "The collective's accountant has both members and switches between them"
+    a, b = live['members']['a'], live['members']['b']
+    accountant = _client(live, 'comptable')
+    preferences = accountant.call(
+        'model.res.user.get_preferences', [False, {}])
+    assert sorted(preferences['companies']) == sorted(
+        [a['company'], b['company']])
+    for member in [b, a, b]:
+        # What the client's company switcher does, then reloads the context
+        accountant.call('model.res.user.set_preferences', [
+                {'company': member['company']}, accountant.ctx])
+        accountant.load_context()
+        assert accountant.ctx['company'] == member['company']
+        assert set(search(accountant, 'account.account')) == set(
+            member['accounts'])
+        assert search(accountant, 'account.move') == [member['move']]
+        assert search(accountant, 'account.invoice') == [member['invoice']]
+        invoice, = read(accountant, 'account.invoice', [member['invoice']],
+            ['untaxed_amount'])
+        other = a if member is b else b
+        assert_refused(
+            accountant, 'account.invoice', [other['invoice']], ['number'])
+    assert invoice['untaxed_amount'] == Decimal('151.00')
 
 
 def test_other_side(live, user_b):
