@@ -69,4 +69,69 @@ class HubTestCase(CompanyTestMixin, ModuleTestCase):
                 '"v": "companies"}]]'])
 
 
+    @with_transaction()
+    def test_account_nested_set(self):
+        "The nested set of accounts stays right as charts are added"
+        pool = Pool()
+        Account = pool.get('account.account')
+        Company = pool.get('company.company')
+        Party = pool.get('party.party')
+        Currency = pool.get('currency.currency')
+
+        currency = Currency(name="Euro", code='EUR', symbol='€')
+        currency.save()
+
+        def chart(name):
+            party = Party(name=name)
+            party.save()
+            company = Company(party=party, currency=currency)
+            company.save()
+            # root > 6 > 60 > (601, 602), root > 7 > 70, created by level
+            # as account's chart wizard does
+            root, = Account.create([{'name': name, 'company': company}])
+            c6, c7 = Account.create([
+                    {'name': '6', 'code': '6', 'company': company,
+                        'parent': root},
+                    {'name': '7', 'code': '7', 'company': company,
+                        'parent': root}])
+            c60, c70 = Account.create([
+                    {'name': '60', 'code': '60', 'company': company,
+                        'parent': c6},
+                    {'name': '70', 'code': '70', 'company': company,
+                        'parent': c7}])
+            Account.create([
+                    {'name': code, 'code': code, 'company': company,
+                        'parent': c60} for code in ['601', '602']])
+            return root, c6
+
+        roots = [chart(n) for n in ["Alpha", "Beta", "Gamma"]]
+        accounts = Account.search([])
+        self.assertEqual(len(accounts), 21)
+        by_id = {a.id: a for a in accounts}
+
+        def ancestors(account):
+            while account.parent:
+                account = by_id[account.parent.id]
+                yield account.id
+
+        def descendants(account):
+            return {a.id for a in accounts if account.id in ancestors(a)}
+        for account in accounts:
+            inside = {a.id for a in accounts
+                if account.left < a.left and a.right < account.right}
+            self.assertEqual(inside, descendants(account))
+            self.assertEqual(
+                (account.right - account.left - 1) // 2, len(inside))
+            if account.parent:
+                parent = by_id[account.parent.id]
+                self.assertTrue(parent.left < account.left < account.right
+                    < parent.right)
+        for root, c6 in roots:
+            self.assertEqual(sorted(a.code for a in Account.search(
+                        [('parent', 'child_of', [c6.id])])),
+                ['6', '60', '601', '602'])
+            self.assertEqual(len(Account.search(
+                        [('parent', 'child_of', [root.id])])), 7)
+
+
 del ModuleTestCase

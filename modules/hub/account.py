@@ -1,0 +1,53 @@
+# This file is part of Pôle.
+from collections import defaultdict
+
+from sql import Column
+
+from trytond.pool import PoolMeta
+from trytond.transaction import Transaction
+
+
+class Account(metaclass=PoolMeta):
+    __name__ = 'account.account'
+
+    @classmethod
+    def _rebuild_tree(cls, parent, parent_id, left):
+        """Rebuild the whole nested set in one read and only the writes needed
+
+        Tryton rebuilds it with two queries per account of every company,
+        once per level of a new chart: onboarding the n-th member cost
+        O(n × 1000) queries.  Here: one SELECT, then the changed rows only
+        (those of the new chart), in one executemany.
+        """
+        if parent_id is not None or left != 0:
+            return super()._rebuild_tree(parent, parent_id, left)
+        field = cls._fields[parent]
+        table = cls.__table__()
+        left_c, right_c = Column(table, field.left), Column(table, field.right)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(
+                table.id, Column(table, parent), left_c, right_c,
+                order_by=table.id.asc))
+        children, current = defaultdict(list), {}
+        for id_, parent_, left_, right_ in cursor:
+            children[parent_].append(id_)
+            current[id_] = (left_, right_)
+
+        values = {}
+
+        def number(node, left):
+            right = left + 1
+            for child in children.get(node, []):
+                right = number(child, right)
+            if node is not None:
+                values[node] = (left, right)
+            return right + 1
+
+        end = number(None, left)
+        changed = [(l, r, id_) for id_, (l, r) in values.items()
+            if current[id_] != (l, r)]
+        if changed:
+            query, _ = tuple(table.update(
+                    [left_c, right_c], [0, 0], where=table.id == 0))
+            cursor.executemany(query, changed)
+        return end
