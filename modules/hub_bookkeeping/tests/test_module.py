@@ -1,0 +1,94 @@
+# This file is part of Pôle.
+import pathlib
+import re
+
+import polib
+
+from trytond.modules.company.tests import CompanyTestMixin
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+from ..member import ANALYTIC_AXES, sum_rows
+
+MODULE = pathlib.Path(__file__).resolve().parent.parent
+
+
+def po_translations(path):
+    "Return {(msgctxt, msgid): msgstr} of a .po file"
+    return {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(path))}
+
+
+class HubBookkeepingTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Hub Bookkeeping module"
+    module = 'hub_bookkeeping'
+
+    @property
+    def _skip_company_rule(self):
+        return super()._skip_company_rule | {
+            ('hub.configuration', 'collective'),
+            ('hub.member', 'company'),
+            }
+
+    @with_transaction()
+    def test_analytic_axes_idempotent(self):
+        "The default analytic axes are created once per company"
+        pool = Pool()
+        Member = pool.get('hub.member')
+        Company = pool.get('company.company')
+        Party = pool.get('party.party')
+        Currency = pool.get('currency.currency')
+        Account = pool.get('analytic_account.account')
+
+        currency = Currency(name="Euro", code='EUR', symbol='€')
+        currency.save()
+        party = Party(name="Atelier")
+        party.save()
+        company = Company(party=party, currency=currency)
+        company.save()
+        member = Member(company=company, kind='aci', siret='41234502700012')
+        member.save()
+
+        Member.create_analytic_axes([member])
+        Member.create_analytic_axes([member])
+        roots = Account.search([('company', '=', company.id)])
+        self.assertEqual(
+            sorted((a.code, a.name, a.type) for a in roots),
+            [(c, n, 'root') for c, n in ANALYTIC_AXES])
+        self.assertEqual(len(member.analytic_roots), 2)
+
+    def test_sum_rows(self):
+        "Totals of trial balance rows"
+        from decimal import Decimal as D
+        rows = [
+            {'debit': D('1249.90'), 'credit': D(0), 'balance': D('1249.90'),
+                'previous_debit': D(0), 'previous_credit': D('2000'),
+                'previous_balance': D('-2000')},
+            {'debit': D(0), 'credit': D('1249.90'),
+                'balance': D('-1249.90'), 'previous_debit': D('2000'),
+                'previous_credit': D(0), 'previous_balance': D('2000')},
+            ]
+        self.assertEqual(sum_rows(rows), {
+                'debit': D('1249.90'), 'credit': D('1249.90'),
+                'balance': D(0), 'previous_debit': D('2000'),
+                'previous_credit': D('2000'), 'previous_balance': D(0)})
+
+    def test_french_translations(self):
+        "Every message and label of the module is translated into French"
+        fr = po_translations(MODULE / 'locale' / 'fr.po')
+        messages = re.findall(
+            r'<record model="ir.message" id="(\w+)">\s*'
+            r'<field name="text">(.*?)</field>',
+            (MODULE / 'message.xml').read_text(encoding='utf-8'), re.S)
+        self.assertTrue(messages)
+        for xml_id, text in messages:
+            msgstr = fr.get((f'model:ir.message,text:{xml_id}', text))
+            self.assertTrue(msgstr, f'{xml_id} has no French translation')
+        untranslated = [k for k, v in fr.items() if not v]
+        self.assertEqual(untranslated, [])
+        # The report's strings too
+        self.assertTrue(any(
+                ctx and ctx.startswith('report:hub.bookkeeping.trial_balance')
+                for ctx, _ in fr))
+
+
+del ModuleTestCase
