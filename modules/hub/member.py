@@ -1,5 +1,4 @@
 # This file is part of Pôle.
-import datetime as dt
 from decimal import Decimal
 
 from stdnum.fr import siret as stdnum_siret

@@ -1,21 +1,9 @@
 # This file is part of Pôle.
-import pathlib
-import re
-
-import polib
-
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 from ..member import ANALYTIC_AXES, sum_rows
-
-MODULE = pathlib.Path(__file__).resolve().parent.parent
-
-
-def po_translations(path):
-    "Return {(msgctxt, msgid): msgstr} of a .po file"
-    return {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(path))}
 
 
 class HubBookkeepingTestCase(CompanyTestMixin, ModuleTestCase):
@@ -71,24 +59,6 @@ class HubBookkeepingTestCase(CompanyTestMixin, ModuleTestCase):
                 'debit': D('1249.90'), 'credit': D('1249.90'),
                 'balance': D(0), 'previous_debit': D('2000'),
                 'previous_credit': D('2000'), 'previous_balance': D(0)})
-
-    def test_french_translations(self):
-        "Every message and label of the module is translated into French"
-        fr = po_translations(MODULE / 'locale' / 'fr.po')
-        messages = re.findall(
-            r'<record model="ir.message" id="(\w+)">\s*'
-            r'<field name="text">(.*?)</field>',
-            (MODULE / 'message.xml').read_text(encoding='utf-8'), re.S)
-        self.assertTrue(messages)
-        for xml_id, text in messages:
-            msgstr = fr.get((f'model:ir.message,text:{xml_id}', text))
-            self.assertTrue(msgstr, f'{xml_id} has no French translation')
-        untranslated = [k for k, v in fr.items() if not v]
-        self.assertEqual(untranslated, [])
-        # The report's strings too
-        self.assertTrue(any(
-                ctx and ctx.startswith('report:hub.bookkeeping.trial_balance')
-                for ctx, _ in fr))
 
 
 del ModuleTestCase
