@@ -1,7 +1,7 @@
 # This file is part of Pôle.
 import datetime as dt
 
-from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.company.tests import CompanyTestMixin, create_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -28,16 +28,8 @@ class HubTestCase(CompanyTestMixin, ModuleTestCase):
         "A member's SIRET is checked with its Luhn check digit"
         pool = Pool()
         Member = pool.get('hub.member')
-        Company = pool.get('company.company')
-        Party = pool.get('party.party')
-        Currency = pool.get('currency.currency')
 
-        currency = Currency(name="Euro", code='EUR', symbol='€')
-        currency.save()
-        party = Party(name="Atelier")
-        party.save()
-        company = Company(party=party, currency=currency)
-        company.save()
+        company = create_company("Atelier")
 
         for siret in ['41234502700013', '4123450270001', 'A1234502700012']:
             with self.assertRaisesRegex(InvalidSIRET, siret):
@@ -74,18 +66,9 @@ class HubTestCase(CompanyTestMixin, ModuleTestCase):
         "The nested set of accounts stays right as charts are added"
         pool = Pool()
         Account = pool.get('account.account')
-        Company = pool.get('company.company')
-        Party = pool.get('party.party')
-        Currency = pool.get('currency.currency')
-
-        currency = Currency(name="Euro", code='EUR', symbol='€')
-        currency.save()
 
         def chart(name):
-            party = Party(name=name)
-            party.save()
-            company = Company(party=party, currency=currency)
-            company.save()
+            company = create_company(name)
             # root > 6 > 60 > (601, 602), root > 7 > 70, created by level
             # as account's chart wizard does
             root, = Account.create([{'name': name, 'company': company}])

@@ -1,5 +1,5 @@
 # This file is part of Pôle.
-from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.company.tests import CompanyTestMixin, create_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -22,17 +22,9 @@ class HubBookkeepingTestCase(CompanyTestMixin, ModuleTestCase):
         "The default analytic axes are created once per company"
         pool = Pool()
         Member = pool.get('hub.member')
-        Company = pool.get('company.company')
-        Party = pool.get('party.party')
-        Currency = pool.get('currency.currency')
         Account = pool.get('analytic_account.account')
 
-        currency = Currency(name="Euro", code='EUR', symbol='€')
-        currency.save()
-        party = Party(name="Atelier")
-        party.save()
-        company = Company(party=party, currency=currency)
-        company.save()
+        company = create_company("Atelier")
         member = Member(company=company, kind='aci', siret='41234502700012')
         member.save()
 
