@@ -110,8 +110,11 @@ def _build_database(folder, definition):
         passfile = folder / 'admin-password'
         passfile.write_text(definition['admin']['password'])
         target.touch()
+        # Every module of the project, as scripts/demo does
+        modules = sorted(
+            p.parent.name for p in (ROOT / 'modules').glob('*/tryton.cfg'))
         _run([BIN / 'trytond-admin', '-d', DATABASE, '--all',
-                '-u', 'hub', '--activate-dependencies',
+                '-u', *modules, '--activate-dependencies',
                 '--email', 'admin@example.org'],
             dict(env, TRYTONPASSFILE=str(passfile)), log)
         if cache:

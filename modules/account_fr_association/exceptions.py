@@ -1,0 +1,6 @@
+# This file is part of Pôle.
+from trytond.model.exceptions import ValidationError
+
+
+class BaseTemplateError(ValidationError):
+    pass
