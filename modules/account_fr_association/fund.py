@@ -13,6 +13,7 @@ from sql.aggregate import Sum
 from sql.conditionals import Case, Coalesce
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.account.exceptions import FiscalYearNotFoundError
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -60,7 +61,10 @@ class DedicatedFundContext(ModelView):
             return FiscalYear(context['fiscalyear'])
         company = context.get('company')
         if company:
-            return FiscalYear.find(company, test_state=False)
+            try:
+                return FiscalYear.find(company, test_state=False)
+            except FiscalYearNotFoundError:
+                return None
 
     @classmethod
     def default_fiscalyear(cls):

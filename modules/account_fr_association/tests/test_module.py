@@ -4,8 +4,10 @@ import re
 
 import polib
 
-from trytond.modules.company.tests import CompanyTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 MODULE = pathlib.Path(__file__).resolve().parent.parent
 
@@ -18,6 +20,18 @@ def po_translations(path):
 class AccountFrAssociationTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Account Fr Association module"
     module = 'account_fr_association'
+
+    @with_transaction()
+    def test_dedicated_fund_context_without_fiscalyear(self):
+        "The dedicated funds open without a fiscal year for today"
+        pool = Pool()
+        Context = pool.get('account.dedicated_fund.context')
+        DedicatedFund = pool.get('account.dedicated_fund')
+        company = create_company()
+        with set_company(company):
+            self.assertIsNone(Context.default_fiscalyear())
+            self.assertIsNone(Context.default_from_date())
+            self.assertEqual(DedicatedFund.search([]), [])
 
     def test_french_translations(self):
         "Every message and label of the module is translated into French"
