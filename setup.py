@@ -1,8 +1,10 @@
 """Install every modules/<name> as trytond.modules.<name>.
 
 A new module only needs its own folder (with a tryton.cfg): it is found
-here and registered in the "trytond.modules" entry point group.
+here, registered in the "trytond.modules" entry point group, and the Tryton
+modules it depends on are required in their 8.0 LTS series.
 """
+import configparser
 from pathlib import Path
 
 from setuptools import setup
@@ -10,6 +12,25 @@ from setuptools import setup
 HERE = Path(__file__).parent
 MODULES = sorted(
     p.parent.name for p in (HERE / 'modules').glob('*/tryton.cfg'))
+
+SERIES = '~=8.0.0'  # Tryton 8.0 LTS: never 8.2
+# Modules that come with trytond itself
+CORE = {'ir', 'res'}
+
+
+def depends(name):
+    config = configparser.ConfigParser()
+    config.read(HERE / 'modules' / name / 'tryton.cfg')
+    return config.get('tryton', 'depends', fallback='').split()
+
+
+requires = {
+    f'trytond{SERIES}', f'proteus{SERIES}', 'python-sql>=1.5',
+    'python-stdnum', 'polib'}
+for name in MODULES:
+    requires.update(
+        'trytond-%s%s' % (dep.replace('_', '-'), SERIES)
+        for dep in depends(name) if dep not in CORE and dep not in MODULES)
 
 packages, package_dir, package_data = [], {}, {}
 for name in MODULES:
@@ -24,6 +45,7 @@ for name in MODULES:
             'view/*.xml', 'locale/*.po', 'doc/*', 'icons/*.svg']
 
 setup(
+    install_requires=sorted(requires),
     packages=packages,
     package_dir=package_dir,
     package_data=package_data,

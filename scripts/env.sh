@@ -9,12 +9,14 @@ export TRYTOND_DATABASE__PATH="${TRYTOND_DATABASE__PATH:-$ROOT/var/db}"
 mkdir -p "$TRYTOND_DATABASE__PATH"
 
 # Install the project (editable) and its extras into the venv when missing
-# or when pyproject.toml, setup.py or the list of modules changed.
+# or when pyproject.toml, setup.py or the modules' tryton.cfg changed.
 ensure_venv() {
     local extras="${1:-test}"
     local stamp="$VENV/.pole-installed"
     local want
-    want="$extras $(cat "$ROOT/pyproject.toml" "$ROOT/setup.py" | sha1sum | cut -c1-16) $(ls "$ROOT/modules" | tr '\n' ' ')"
+    # pyproject.toml, setup.py and every module's tryton.cfg (its depends)
+    want="$extras $(cat "$ROOT/pyproject.toml" "$ROOT/setup.py" \
+        "$ROOT"/modules/*/tryton.cfg | sha1sum | cut -c1-16)"
     if [ ! -x "$VENV/bin/python" ]; then
         "$PYTHON" -m venv "$VENV"
     fi
