@@ -6,6 +6,7 @@ is committed on its own: a member whose books are broken is reported with
 the reason and rolled back, the others go through.  Each action is
 idempotent: what is already done is reported as skipped.
 """
+import datetime as dt
 import io
 import logging
 import zipfile
@@ -183,6 +184,32 @@ class Member(metaclass=PoolMeta):
         date = date or Pool().get('ir.date').today()
         return cls._batch(
             'open_fiscalyear', members, cls._open_next_fiscalyear, date)
+
+    @classmethod
+    def open_next_fiscalyears_cron(cls, days=31):
+        """Scheduled: open the next fiscal year of the members whose current
+        fiscal year ends within days, so that the first invoices of the new
+        year can be posted on time.  Failures are logged by member."""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        FiscalYear = pool.get('account.fiscalyear')
+        today = Date.today()
+        ending = FiscalYear.search([
+                ('start_date', '<=', today),
+                ('end_date', '>=', today),
+                ('end_date', '<=', today + dt.timedelta(days=days)),
+                ])
+        members = cls.search([
+                ('company', 'in', [f.company.id for f in ending]),
+                ])
+        if not members:
+            return []
+        results = cls.open_next_fiscalyears(today, members)
+        for result in results:
+            if result['status'] == 'failed':
+                logger.warning("Opening the next fiscal year of %s failed: %s",
+                    result['member'], result['detail'])
+        return results
 
     @classmethod
     def _open_next_fiscalyear(cls, member, date):

@@ -1,0 +1,13 @@
+# This file is part of Pôle.
+from trytond.pool import PoolMeta
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('hub.member|open_next_fiscalyears_cron',
+                "Open the Next Fiscal Year of Members"))
