@@ -103,7 +103,8 @@ class Demo(metaclass=PoolMeta):
             employee = Employee(company=company, party=party)
             employee.save()
             start = year_start + dt.timedelta(days=rng.randrange(0, 300))
-            birth = start - dt.timedelta(days=rng.randrange(18 * 365, 62 * 365))
+            birth = start - dt.timedelta(
+                days=rng.randrange(18 * 365, 62 * 365))
             Profile(
                 company=company, employee=employee, birth_date=birth,
                 eligibility_date=start, gender=rng.choice(['female', 'male']),

@@ -4,10 +4,11 @@ over a period, computed by one SQL query (table_query).  They name nobody:
 board members read them and nothing else of the insertion data."""
 import datetime as dt
 
-from sql import Literal, Null
+from sql import Cast, Literal, Null, With
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
 
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.report import Report
@@ -114,28 +115,34 @@ class Indicator(ModelSQL, ModelView):
         Member = pool.get('hub.member')
         from_date, to_date = cls.period()
 
-        per_structure = cls._structure_query(
-            Contract.__table__(), Exit.__table__(), Profile.__table__(),
-            Member.__table__(), from_date, to_date)
-        columns = [
+        # The structures' rows, computed once (a common table expression),
+        # and the pôle's row summed from them
+        per_structure = With('company', *COUNTS,
+            query=cls._structure_query(
+                Contract.__table__(), Exit.__table__(), Profile.__table__(),
+                Member.__table__(), from_date, to_date))
+        structures = per_structure.select(
             (per_structure.company * 2).as_('id'),
             per_structure.company.as_('company'),
-            ] + [Coalesce(getattr(per_structure, c), 0).as_(c) for c in COUNTS]
-        pole = cls._structure_query(
-            Contract.__table__(), Exit.__table__(), Profile.__table__(),
-            Member.__table__(), from_date, to_date)
-        pole_columns = [
-            Literal(1).as_('id'),
-            Literal(None).as_('company'),
-            ] + [Coalesce(Sum(getattr(pole, c)), 0).as_(c) for c in COUNTS]
-        union = per_structure.select(*columns) | pole.select(*pole_columns)
+            *[Coalesce(getattr(per_structure, c), 0).as_(c) for c in COUNTS])
+        pole = per_structure.select(
+            Cast(Literal(1), 'INTEGER').as_('id'),
+            Cast(Literal(None), 'INTEGER').as_('company'),
+            *[Coalesce(Sum(getattr(per_structure, c)), 0).as_(c)
+                for c in COUNTS])
+        union = structures | pole
         union.all_ = True
+        union.with_ = [per_structure]
+        # Sums of counts are numeric on PostgreSQL: the fields are integers
         return union.select(
-            union.id, union.company, *[getattr(union, c) for c in COUNTS],
-            Literal(0).as_('create_uid'),
-            Literal(None).as_('create_date'),
-            Literal(None).as_('write_uid'),
-            Literal(None).as_('write_date'))
+            union.id, union.company,
+            *[Cast(getattr(union, c), 'INTEGER').as_(c) for c in COUNTS],
+            Cast(Literal(0), 'INTEGER').as_('create_uid'),
+            Cast(Literal(None), cls.create_date.sql_type().base).as_(
+                'create_date'),
+            Cast(Literal(None), 'INTEGER').as_('write_uid'),
+            Cast(Literal(None), cls.write_date.sql_type().base).as_(
+                'write_date'))
 
     @classmethod
     def _structure_query(
@@ -152,12 +159,17 @@ class Indicator(ModelSQL, ModelView):
             & (contract.start_date <= to_date))
         person = contract.select(
             contract.company, contract.employee,
-            Sum(Case((entry, 1), else_=0)).as_('entries'),
+            Count(Case((entry, contract.id))).as_('entries'),
             where=worked,
             group_by=[contract.company, contract.employee])
 
-        def count(condition):
-            return Sum(Case((condition, 1), else_=0))
+        # Counting a column (never a constant): PostgreSQL must know the
+        # type of every parameter
+        def per_person(condition):
+            return Count(Case((condition, person.employee)))
+
+        def per_exit(condition):
+            return Count(Case((condition, exit.id)))
 
         def true(column):
             return column == Literal(True)
@@ -166,35 +178,35 @@ class Indicator(ModelSQL, ModelView):
             profile, 'LEFT', condition=profile.employee == person.employee
             ).select(
             person.company,
-            Count(Literal('*')).as_('people'),
+            Count(person.employee).as_('people'),
             Sum(person.entries).as_('entries'),
-            count(profile.gender == 'female').as_('women'),
-            count(profile.gender == 'male').as_('men'),
-            count(profile.age < 26).as_('under_26'),
-            count(profile.age >= 50).as_('over_50'),
-            count(true(profile.rsa)).as_('rsa'),
-            count(true(profile.ass)).as_('ass'),
-            count(true(profile.aah)).as_('aah'),
-            count(true(profile.rqth)).as_('rqth'),
-            count(true(profile.qpv)).as_('qpv'),
-            count(true(profile.zrr)).as_('zrr'),
-            count(true(profile.long_unemployed)
+            per_person(profile.gender == 'female').as_('women'),
+            per_person(profile.gender == 'male').as_('men'),
+            per_person(profile.age < 26).as_('under_26'),
+            per_person(profile.age >= 50).as_('over_50'),
+            per_person(true(profile.rsa)).as_('rsa'),
+            per_person(true(profile.ass)).as_('ass'),
+            per_person(true(profile.aah)).as_('aah'),
+            per_person(true(profile.rqth)).as_('rqth'),
+            per_person(true(profile.qpv)).as_('qpv'),
+            per_person(true(profile.zrr)).as_('zrr'),
+            per_person(true(profile.long_unemployed)
                 | true(profile.very_long_unemployed)).as_('long_unemployed'),
-            count(profile.education_level.in_(EDUCATION_BELOW_CAP)).as_(
+            per_person(profile.education_level.in_(EDUCATION_BELOW_CAP)).as_(
                 'below_cap'),
             group_by=[person.company])
 
         examined = true(exit.examined) & (exit.category != 'withdrawn')
         exits = exit.select(
             exit.company,
-            Count(Literal('*')).as_('exits'),
-            count(exit.category == 'durable').as_('exits_durable'),
-            count(exit.category == 'transition').as_('exits_transition'),
-            count(exit.category == 'positive').as_('exits_positive'),
-            count(exit.category == 'other').as_('exits_other'),
-            count(exit.category == 'withdrawn').as_('exits_withdrawn'),
-            count(examined).as_('exits_examined'),
-            count(examined & exit.category.in_(
+            Count(exit.id).as_('exits'),
+            per_exit(exit.category == 'durable').as_('exits_durable'),
+            per_exit(exit.category == 'transition').as_('exits_transition'),
+            per_exit(exit.category == 'positive').as_('exits_positive'),
+            per_exit(exit.category == 'other').as_('exits_other'),
+            per_exit(exit.category == 'withdrawn').as_('exits_withdrawn'),
+            per_exit(examined).as_('exits_examined'),
+            per_exit(examined & exit.category.in_(
                     ['durable', 'transition', 'positive'])).as_(
                 'exits_dynamic'),
             Sum(exit.path_days).as_('path_days'),
@@ -235,7 +247,7 @@ class Indicator(ModelSQL, ModelView):
     def get_rec_name(self, name):
         if self.company:
             return self.company.rec_name
-        return "Pôle"
+        return gettext('insertion.msg_whole_pole')
 
 
 class BoardReportStart(ModelView):
@@ -311,6 +323,12 @@ class BoardReport(Report):
         context['rows'] = rows = cls.rows(
             year, company.id if company else None)
         context['bars'] = cls.bars
+        context['structure_name'] = (
+            company.party.name if company else gettext(
+                'insertion.msg_whole_pole'))
+        context['name'] = lambda row: (
+            row.company.party.name if row.company else gettext(
+                'insertion.msg_whole_pole'))
         context['labels'] = dict(
             Pool().get('insertion.exit').fields_get(
                 ['category'])['category']['selection'])
