@@ -252,8 +252,10 @@ def build_structures(pool):
     Party = pool.get('party.party')
     euro = Currency(name="Euro", code='EUR', symbol='€')
     euro.save()
-    sirets = ['41234501900019', '41234502700012', '41234503500015',
-        '41234504300018', '41234505000010']
+    from stdnum.fr import siret as stdnum_siret
+    # Establishments of one valid SIREN (Luhn on the SIRET too)
+    sirets = [n for n in ('412345027%05d' % i
+            for i in range(2000)) if stdnum_siret.is_valid(n)][:STRUCTURES]
     kinds = ['aci', 'ai', 'ei', 'aci', 'etti']
     companies = []
     for i in range(STRUCTURES):
@@ -281,7 +283,7 @@ def time_orm(pool, database, period):
     with Transaction().start(database, 0, readonly=True, context={
                 'from_date': period['from'], 'to_date': period['to']}):
         Indicator = pool.get('insertion.indicator')
-        ids = Indicator.search([])
+        ids = [i.id for i in Indicator.search([])]
         rows = Indicator.read(
             ids, ['company'] + COLUMNS + ['dynamic_rate', 'average_path'])
     elapsed = time.perf_counter() - started

@@ -96,7 +96,8 @@ class Indicator(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('company', 'ASC NULLS FIRST'), ('id', 'ASC')]
+        # The pôle first (id 1), then the structures (company × 2)
+        cls._order = [('id', 'ASC')]
 
     @classmethod
     def period(cls):
@@ -143,6 +144,28 @@ class Indicator(ModelSQL, ModelView):
             Cast(Literal(None), 'INTEGER').as_('write_uid'),
             Cast(Literal(None), cls.write_date.sql_type().base).as_(
                 'write_date'))
+
+    @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        # A client lists the rows (search) then reads them: the ids are known
+        # without computing the aggregates, which the read computes once.
+        if (not domain and not offset and limit is None and not order
+                and not count and not query):
+            return cls.browse(cls._all_ids())
+        return super().search(domain, offset=offset, limit=limit,
+            order=order, count=count, query=query)
+
+    @classmethod
+    def _all_ids(cls):
+        "The ids of table_query's rows: the pôle's and one per SIAE member"
+        pool = Pool()
+        Member = pool.get('hub.member')
+        member = Member.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*member.select(
+                member.company, where=member.kind.in_(SIAE_KINDS)))
+        return [1] + sorted(company * 2 for company, in cursor)
 
     @classmethod
     def _structure_query(
