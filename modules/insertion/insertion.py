@@ -30,10 +30,6 @@ MEASURES = [
     ('etti', "ETTI"),
     ]
 # Reference annual hours of one ETP, a setting of each AF (domain.md).
-REFERENCE_HOURS = {
-    'aci': Decimal(1820), 'ai': Decimal(1607), 'etti': Decimal(1600),
-    'ei': Decimal(1505), 'eiti': Decimal(1505),
-    }
 # ACI051170013A0M1: measure, département, year, sequence, avenant, change.
 AGREEMENT_NUMBER = re.compile(
     r'^(ACI|AI|EITI|EI|ETTI)(\d{2}[0-9AB])(\d{2})(\d{4})A(\d)M(\d)$')
@@ -141,6 +137,10 @@ class AidRate(ModelSQL, ModelView):
         "Empty while the rate is not published.")
     confirmed = fields.Boolean(
         "Confirmed", help="Whether the rate is taken from a published arrêté.")
+    reference_hours = fields.Numeric(
+        "Reference Hours", digits=(16, 2),
+        help="The annual hours of one ETP of the measure from this date, "
+        "proposed to the new AF (each AF keeps its own).")
     source = fields.Char("Source")
 
     @classmethod
@@ -171,6 +171,16 @@ class AidRate(ModelSQL, ModelView):
                 ('start_date', '<=', date),
                 ], order=[('start_date', 'DESC')], limit=1)
         return rates[0] if rates else None
+
+    @classmethod
+    def get_reference_hours(cls, measure, date):
+        "The reference hours in force for the measure at the date, or None"
+        rates = cls.search([
+                ('measure', '=', measure),
+                ('start_date', '<=', date),
+                ('reference_hours', '!=', None),
+                ], order=[('start_date', 'DESC')], limit=1)
+        return rates[0].reference_hours if rates else None
 
 
 class Agreement(Workflow, ModelSQL, ModelView):
@@ -249,10 +259,20 @@ class Agreement(Workflow, ModelSQL, ModelView):
     def default_modulation():
         return Decimal(0)
 
-    @fields.depends('measure', 'reference_hours')
+    @fields.depends('measure', 'start_date', 'reference_hours')
     def on_change_measure(self):
+        pool = Pool()
+        Rate = pool.get('insertion.aid.rate')
+        Date = pool.get('ir.date')
         if self.measure:
-            self.reference_hours = REFERENCE_HOURS[self.measure]
+            hours = Rate.get_reference_hours(
+                self.measure, self.start_date or Date.today())
+            if hours is not None:
+                self.reference_hours = hours
+
+    @fields.depends(methods=['on_change_measure'])
+    def on_change_start_date(self):
+        self.on_change_measure()
 
     @classmethod
     def get_rate(cls, agreements, names):
