@@ -20,6 +20,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
 
 from .allocation import allocate
@@ -146,6 +147,13 @@ class Invoice(metaclass=PoolMeta):
         help="The other member's customer invoice this invoice mirrors.")
     mirrors = fields.One2Many(
         'account.invoice', 'mirror_of', "Mirrors", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__rpc__.update({
+                'hub_clear': RPC(readonly=False, instantiate=0),
+                })
 
     @classmethod
     def copy(cls, invoices, default=None):
