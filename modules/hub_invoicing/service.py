@@ -43,6 +43,7 @@ class Service(DeactivableMixin, ModelSQL, ModelView):
             ('revenue', "Revenue"),
             ], "Allocation Key", required=True,
         help="How the cost is shared between the members.")
+    key_string = key.translated('key')
     shares = fields.One2Many(
         'hub.service.share', 'service', "Fixed Shares",
         states={
@@ -409,6 +410,7 @@ class BillingLine(ModelSQL, ModelView):
         'hub.member', "Member", required=True, ondelete='RESTRICT')
     start_date = fields.Date("Start Date", required=True)
     key = fields.Selection('get_keys', "Allocation Key", required=True)
+    key_string = key.translated('key')
     key_value = fields.Numeric(
         "Key Value", digits=(16, 4), required=True,
         help="The member's value of the key, frozen when allocated.")
