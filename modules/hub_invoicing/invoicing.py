@@ -11,7 +11,7 @@ clearing payment) and every move of it is flagged with
 from collections import defaultdict
 from decimal import Decimal
 
-from sql import Literal, Null
+from sql import Cast, Literal, Null
 from sql.aggregate import Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import Abs, Round
@@ -535,7 +535,8 @@ class Exception_(ModelSQL, ModelView):
         tax = Tax.__table__()
         lines = line.select(
             line.invoice.as_('invoice'),
-            Round(line.quantity * line.unit_price, 2).as_('amount'),
+            Round(Cast(line.quantity * line.unit_price, 'NUMERIC'), 2).as_(
+                'amount'),
             where=line.type == 'line')
         taxes = tax.select(
             tax.invoice.as_('invoice'), tax.amount.as_('amount'))
