@@ -262,9 +262,15 @@ class Invoice(metaclass=PoolMeta):
                             member=pairs[invoice][1].rec_name,
                             source_amount=invoice.total_amount,
                             mirror_amount=mirror.total_amount))
-            if to_post:
-                with Transaction().set_context(_skip_warnings=True):
-                    cls.post(to_post)
+            # One call per company: stock account.move.post of 8.0 fails on
+            # moves of several companies at once (its loop variable shadows
+            # the move table).
+            by_company = defaultdict(list)
+            for mirror in to_post:
+                by_company[mirror.company].append(mirror)
+            with Transaction().set_context(_skip_warnings=True):
+                for company_mirrors in by_company.values():
+                    cls.post(company_mirrors)
         return mirrors
 
     def _hub_mirror_invoice(self, source, target, mapping):
