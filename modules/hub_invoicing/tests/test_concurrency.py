@@ -1,0 +1,151 @@
+# This file is part of Pôle.
+"Two postings between the same pair at once, in real transactions"
+import datetime as dt
+import threading
+import time
+import unittest
+from decimal import Decimal
+
+from trytond import backend
+from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    DB_NAME, USER, activate_module, drop_db)
+from trytond.transaction import Transaction, TransactionError
+
+
+@unittest.skipUnless(
+    backend.name == 'postgresql', "needs concurrent transactions")
+class ConcurrentPostingTestCase(unittest.TestCase):
+    "Two members' postings at once keep numbers and mirrors consistent"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Committed data: a database of its own, dropped afterwards
+        drop_db()
+        activate_module('hub_invoicing')
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+        super().tearDownClass()
+
+    def test_two_postings_same_pair(self):
+        invoice_ids, target_company = self._setup()
+        errors = []
+        barrier = threading.Barrier(2)
+
+        def post(invoice_id):
+            try:
+                barrier.wait()
+                extras = {}
+                for attempt in range(20):
+                    try:
+                        with Transaction().start(
+                                DB_NAME, USER, **extras) as trans:
+                            Invoice = Pool().get('account.invoice')
+                            invoice = Invoice(invoice_id)
+                            with trans.set_context(
+                                    company=invoice.company.id,
+                                    _skip_warnings=True):
+                                Invoice.post([invoice])
+                        return
+                    except TransactionError as error:
+                        # Tryton restarts a transaction to take its locks
+                        error.fix(extras)
+                    except backend.DatabaseOperationalError:
+                        # The pair is locked by the other posting: retry,
+                        # as trytond's dispatcher does for RPC calls
+                        time.sleep(0.2 * (attempt + 1))
+                raise AssertionError("could not post %s" % invoice_id)
+            except Exception as exception:
+                errors.append(exception)
+
+        threads = [threading.Thread(target=post, args=(i,))
+            for i in invoice_ids]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(errors, [])
+
+        with Transaction().start(DB_NAME, USER, readonly=True):
+            Invoice = Pool().get('account.invoice')
+            invoices = Invoice.browse(invoice_ids)
+            self.assertEqual(
+                sorted(i.number for i in invoices),
+                ['F2026-00001', 'F2026-00002'])
+            mirrors = Invoice.search(
+                [('company', '=', target_company)], order=[('number', 'ASC')])
+            self.assertEqual(len(mirrors), 2)
+            # Each posting's mirror carries its own source number, and the
+            # target's supplier numbers are gapless
+            self.assertEqual(
+                sorted((m.mirror_of.number, m.reference) for m in mirrors),
+                [('F2026-00001', 'F2026-00001'),
+                    ('F2026-00002', 'F2026-00002')])
+            self.assertEqual(
+                [m.number for m in mirrors], ['A2026-00001', 'A2026-00002'])
+            self.assertEqual(
+                [m.total_amount for m in mirrors],
+                [Decimal('120.00'), Decimal('120.00')])
+
+    def _setup(self):
+        extras = {}
+        for _ in range(20):
+            try:
+                with Transaction().start(
+                        DB_NAME, USER, **extras) as transaction:
+                    return self._setup_data(transaction)
+            except TransactionError as error:
+                error.fix(extras)
+        raise AssertionError("too many restarts")
+
+    def _setup_data(self, transaction):
+        "Two members, a posted-mirror mapping and two draft invoices"
+        if True:
+            pool = Pool()
+            Member = pool.get('hub.member')
+            ModelData = pool.get('ir.model.data')
+            Template = pool.get('account.account.template')
+            Account = pool.get('account.account')
+            Mapping = pool.get('hub.invoicing.mapping')
+            Invoice = pool.get('account.invoice')
+            Line = pool.get('account.invoice.line')
+            Party = pool.get('party.party')
+            template = Template(ModelData.get_id('account_fr', 'root'))
+            start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+            source = Member.onboard(
+                "Atelier Concurrent", '41234504300019', 'aci', template,
+                start, end)
+            target = Member.onboard(
+                "Jardin Concurrent", '41234505000014', 'aci', template,
+                start, end)
+
+            def account(member, code):
+                account, = Account.search([
+                        ('company', '=', member.company.id),
+                        ('code', '=', code)])
+                return account
+            Mapping(target=target, mirror_state='posted',
+                expense_account=account(target, '604')).save()
+            invoices = []
+            with transaction.set_context(company=source.company.id):
+                party = Party(target.company.party.id)
+                for _ in range(2):
+                    invoice = Invoice(
+                        company=source.company, type='out', party=party,
+                        invoice_date=dt.date(2026, 3, 10),
+                        currency=source.company.currency)
+                    invoice.on_change_party()
+                    invoice.on_change_type()
+                    invoice.lines = [Line(
+                            type='line', company=source.company,
+                            currency=source.company.currency,
+                            invoice_type='out', party=party,
+                            description="Carpentry", quantity=1,
+                            unit_price=Decimal('120.00'),
+                            account=account(source, '706'))]
+                    invoices.append(invoice)
+                Invoice.save(invoices)
+            return [i.id for i in invoices], target.company.id
