@@ -385,3 +385,53 @@ class RPCClient:
             context = self.ctx
         return self.call(
             'model.%s.%s' % (model, method), [*args, context])
+
+
+def serve_built(directory, prefix, script, members, users):
+    """Build a database by running `script build SPEC RESULT` in a subprocess
+    (server side), serve it, and yield what was built with the users'
+    passwords and the server; drop everything at the end.
+
+    For a module-scoped pytest fixture: `yield from serve_built(...)`.
+    """
+    import secrets
+    database = LiveDatabase(directory, prefix=prefix)
+    passwords = {
+        login: 'Pw-%s-%s' % (secrets.token_urlsafe(12), i)
+        for i, login in enumerate(users)}
+    spec = pathlib.Path(directory) / 'spec.json'
+    spec.write_text(json.dumps({
+                'members': members, 'users': users, 'passwords': passwords}))
+    built = pathlib.Path(directory) / 'built.json'
+    server = LiveServer(database)
+    database.prepare()
+    try:
+        database.run([script, 'build', spec, built])
+        server.start()
+        yield {
+            'server': server,
+            'passwords': passwords,
+            **json.loads(built.read_text()),
+            }
+    finally:
+        server.stop()
+        database.drop()
+
+
+def connect(live, user):
+    "A client of the live server logged in as user, with its context"
+    client = live['server'].client()
+    user_id = client.login(user, live['passwords'][user])
+    assert user_id == live['users'][user]
+    client.load_context()
+    return client
+
+
+def search(client, model, domain=(), context=None):
+    return client.model(
+        model, 'search', list(domain), 0, None, None, context=context)
+
+
+def read(client, model, ids, fields, context=None):
+    return client.model(
+        model, 'read', list(ids), list(fields), context=context)

@@ -15,13 +15,12 @@ SQLite by default, PostgreSQL when TRYTOND_DATABASE_URI is set.
 """
 import datetime as dt
 import json
-import secrets
 import sys
 from decimal import Decimal
 
 import pytest
 
-from live import LiveDatabase, LiveServer, RPCError
+from live import RPCError, connect, read, search, serve_built
 
 MEMBERS = {
     'a': {'name': "Jardins Alpha", 'siret': '41234501900019',
@@ -135,46 +134,8 @@ def _populate(pool, spec):
 
 @pytest.fixture(scope='module')
 def live(tmp_path_factory):
-    directory = tmp_path_factory.mktemp('insertion_rpc')
-    database = LiveDatabase(directory, prefix='insrpc')
-    passwords = {
-        login: 'Pw-%s-%s' % (secrets.token_urlsafe(12), i)
-        for i, login in enumerate(USERS)}
-    spec = directory / 'spec.json'
-    spec.write_text(json.dumps({
-                'members': MEMBERS, 'users': USERS, 'passwords': passwords}))
-    built = directory / 'built.json'
-    server = LiveServer(database)
-    database.prepare()
-    try:
-        database.run([__file__, 'build', spec, built])
-        server.start()
-        yield {
-            'server': server,
-            'passwords': passwords,
-            **json.loads(built.read_text()),
-            }
-    finally:
-        server.stop()
-        database.drop()
-
-
-def _client(live, login):
-    client = live['server'].client()
-    user_id = client.login(login, live['passwords'][login])
-    assert user_id == live['users'][login]
-    client.load_context()
-    return client
-
-
-def search(client, model, domain=(), context=None):
-    return client.model(
-        model, 'search', list(domain), 0, None, None, context=context)
-
-
-def read(client, model, ids, fields, context=None):
-    return client.model(
-        model, 'read', list(ids), list(fields), context=context)
+    yield from serve_built(
+        tmp_path_factory.mktemp('insertion_rpc'), 'insrpc', __file__, MEMBERS, USERS)
 
 
 def rpc_date(year, month, day):
@@ -191,22 +152,22 @@ def refused(call, expected):
 
 @pytest.fixture(scope='module')
 def board(live):
-    return _client(live, 'board')
+    return connect(live, 'board')
 
 
 @pytest.fixture(scope='module')
 def counsellor_a(live):
-    return _client(live, 'counsellor_a')
+    return connect(live, 'counsellor_a')
 
 
 @pytest.fixture(scope='module')
 def comptable(live):
-    return _client(live, 'comptable')
+    return connect(live, 'comptable')
 
 
 @pytest.fixture(scope='module')
 def director_a(live):
-    return _client(live, 'director_a')
+    return connect(live, 'director_a')
 
 
 def test_board_reads_aggregates(live, board):

@@ -12,14 +12,13 @@ started on a free loopback port.  SQLite by default, PostgreSQL when
 TRYTOND_DATABASE_URI is set.
 """
 import json
-import secrets
 import sys
 import time
 from decimal import Decimal
 
 import pytest
 
-from live import LiveDatabase, LiveServer, RPCError
+from live import RPCError, connect, read, search, serve_built
 
 # What each member gets; the figures differ so that a leak shows.
 MEMBERS = {
@@ -222,46 +221,8 @@ def _populate_company(pool, company, value, today):
 @pytest.fixture(scope='module')
 def live(tmp_path_factory):
     "The built database, a running server on it, and what was built"
-    directory = tmp_path_factory.mktemp('rpc_isolation')
-    database = LiveDatabase(directory, prefix='rpciso')
-    passwords = {
-        login: 'Pw-%s-%s' % (secrets.token_urlsafe(12), i)
-        for i, login in enumerate(USERS)}
-    spec = directory / 'spec.json'
-    spec.write_text(json.dumps({
-                'members': MEMBERS, 'users': USERS, 'passwords': passwords}))
-    built = directory / 'built.json'
-    server = LiveServer(database)
-    database.prepare()
-    try:
-        database.run([__file__, 'build', spec, built])
-        server.start()
-        yield {
-            'server': server,
-            'passwords': passwords,
-            **json.loads(built.read_text()),
-            }
-    finally:
-        server.stop()
-        database.drop()
-
-
-def _client(live, login):
-    client = live['server'].client()
-    user_id = client.login(login, live['passwords'][login])
-    assert user_id == live['users'][login]
-    client.load_context()
-    return client
-
-
-def search(client, model, domain=(), context=None):
-    return client.model(
-        model, 'search', list(domain), 0, None, None, context=context)
-
-
-def read(client, model, ids, fields, context=None):
-    return client.model(
-        model, 'read', list(ids), list(fields), context=context)
+    yield from serve_built(
+        tmp_path_factory.mktemp('rpc_isolation'), 'rpciso', __file__, MEMBERS, USERS)
 
 
 def assert_refused(client, model, ids, fields, expected=READ_RULE_ERROR):
@@ -275,17 +236,17 @@ def assert_refused(client, model, ids, fields, expected=READ_RULE_ERROR):
 
 @pytest.fixture(scope='module')
 def user_a(live):
-    return _client(live, 'user_a')
+    return connect(live, 'user_a')
 
 
 @pytest.fixture(scope='module')
 def counsellor_a(live):
-    return _client(live, 'counsellor_a')
+    return connect(live, 'counsellor_a')
 
 
 @pytest.fixture(scope='module')
 def user_b(live):
-    return _client(live, 'user_b')
+    return connect(live, 'user_b')
 
 
 def test_build(live):
@@ -440,7 +401,7 @@ def test_context_cannot_widen(live, user_a):
 def test_accountant_switches_company(live):
     "The collective's accountant has both members and switches between them"
     a, b = live['members']['a'], live['members']['b']
-    accountant = _client(live, 'comptable')
+    accountant = connect(live, 'comptable')
     preferences = accountant.call(
         'model.res.user.get_preferences', [False, {}])
     assert sorted(preferences['companies']) == sorted(

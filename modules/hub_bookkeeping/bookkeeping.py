@@ -116,21 +116,14 @@ def format_results(results):
     return '\n'.join(lines)
 
 
-class TrialBalanceStart(ModelView):
-    "Trial balance of a member"
-    __name__ = 'hub.bookkeeping.trial_balance.start'
+class MemberReportStartMixin:
+    "The member of a report, by default the one the report is opened from"
+    __slots__ = ()
 
     member = fields.Many2One('hub.member', "Member", required=True)
     company = fields.Function(
         fields.Many2One('company.company', "Company"),
         'on_change_with_company')
-    period = fields.Many2One(
-        'account.period', "Period", required=True,
-        domain=[
-            ('company', '=', Eval('company', -1)),
-            ('type', '=', 'standard'),
-            ],
-        help="Shown beside the period just before it.")
 
     @classmethod
     def default_member(cls):
@@ -142,6 +135,19 @@ class TrialBalanceStart(ModelView):
     @fields.depends('member')
     def on_change_with_company(self, name=None):
         return self.member.company if self.member else None
+
+
+class TrialBalanceStart(MemberReportStartMixin, ModelView):
+    "Trial balance of a member"
+    __name__ = 'hub.bookkeeping.trial_balance.start'
+
+    period = fields.Many2One(
+        'account.period', "Period", required=True,
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('type', '=', 'standard'),
+            ],
+        help="Shown beside the period just before it.")
 
 
 class TrialBalancePrint(Wizard):

@@ -9,6 +9,8 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
+from .bookkeeping import MemberReportStartMixin
+
 # Indentation of a type under its parent in the printed statement
 INDENT = '\u2003'
 
@@ -74,14 +76,10 @@ def statement_rows(company, statement, spans):
     return rows
 
 
-class StatementStart(ModelView):
+class StatementStart(MemberReportStartMixin, ModelView):
     "Statements of a member"
     __name__ = 'hub.bookkeeping.statement.start'
 
-    member = fields.Many2One('hub.member', "Member", required=True)
-    company = fields.Function(
-        fields.Many2One('company.company', "Company"),
-        'on_change_with_company')
     fiscalyear = fields.Many2One(
         'account.fiscalyear', "Fiscal Year", required=True,
         domain=[('company', '=', Eval('company', -1))],
@@ -94,17 +92,6 @@ class StatementStart(ModelView):
             ],
         help="Leave empty for the whole fiscal year.\n"
         "A period is shown beside the period just before it.")
-
-    @classmethod
-    def default_member(cls):
-        context = Transaction().context
-        if (context.get('active_model') == 'hub.member'
-                and context.get('active_id')):
-            return context['active_id']
-
-    @fields.depends('member')
-    def on_change_with_company(self, name=None):
-        return self.member.company if self.member else None
 
     @fields.depends('member', 'fiscalyear', 'period')
     def on_change_member(self):

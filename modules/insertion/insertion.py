@@ -542,28 +542,14 @@ class Pass(ModelSQL, ModelView):
                         employee=pass_.employee.rec_name))
 
 
-def _days(record):
-    if record.start_date and record.end_date:
-        return (record.end_date - record.start_date).days + 1
-
-
-class Suspension(ModelSQL, ModelView):
-    "PASS IAE suspension"
-    __name__ = 'insertion.pass.suspension'
+class PassPeriodMixin:
+    """A period of a PASS IAE (suspension or prolongation): its dates, checked
+    in the database, and its length in days"""
+    __slots__ = ()
+    _dates_message = None  # The message of the dates constraint
 
     pass_ = fields.Many2One(
         'insertion.pass', "PASS IAE", required=True, ondelete='CASCADE')
-    reason = fields.Selection([
-            ('contract_suspended', "Contract suspended for more than 15 days"),
-            ('contract_broken', "Contract broken off"),
-            ('contract_finished', "Contract finished"),
-            ('sickness', "Sickness"),
-            ('maternity', "Maternity"),
-            ('incarceration', "Incarceration"),
-            ('trial', "Trial period outside the IAE"),
-            ('detoxification', "Detoxification"),
-            ('force_majeure', "Force majeure"),
-            ], "Reason", required=True)
     start_date = fields.Date("Start Date", required=True)
     end_date = fields.Date(
         "End Date", required=True,
@@ -577,12 +563,31 @@ class Suspension(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_constraints += [
             ('dates', Check(t, t.end_date >= t.start_date),
-                'insertion.msg_suspension_dates'),
+                cls._dates_message),
             ]
         cls._order = [('start_date', 'ASC'), ('id', 'ASC')]
 
     def get_days(self, name):
-        return _days(self)
+        if self.start_date and self.end_date:
+            return (self.end_date - self.start_date).days + 1
+
+
+class Suspension(PassPeriodMixin, ModelSQL, ModelView):
+    "PASS IAE suspension"
+    __name__ = 'insertion.pass.suspension'
+    _dates_message = 'insertion.msg_suspension_dates'
+
+    reason = fields.Selection([
+            ('contract_suspended', "Contract suspended for more than 15 days"),
+            ('contract_broken', "Contract broken off"),
+            ('contract_finished', "Contract finished"),
+            ('sickness', "Sickness"),
+            ('maternity', "Maternity"),
+            ('incarceration', "Incarceration"),
+            ('trial', "Trial period outside the IAE"),
+            ('detoxification', "Detoxification"),
+            ('force_majeure', "Force majeure"),
+            ], "Reason", required=True)
 
     @classmethod
     def validate_fields(cls, suspensions, field_names):
@@ -649,32 +654,12 @@ class Suspension(ModelSQL, ModelView):
                 suspension.check_start()
 
 
-class Prolongation(ModelSQL, ModelView):
+class Prolongation(PassPeriodMixin, ModelSQL, ModelView):
     "PASS IAE prolongation"
     __name__ = 'insertion.pass.prolongation'
+    _dates_message = 'insertion.msg_prolongation_dates'
 
-    pass_ = fields.Many2One(
-        'insertion.pass', "PASS IAE", required=True, ondelete='CASCADE')
     reason = fields.Selection(PROLONGATION_REASONS, "Reason", required=True)
-    start_date = fields.Date("Start Date", required=True)
-    end_date = fields.Date(
-        "End Date", required=True,
-        domain=[If(Eval('start_date'),
-                ('end_date', '>=', Eval('start_date')), ())])
-    days = fields.Function(fields.Integer("Days"), 'get_days')
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints += [
-            ('dates', Check(t, t.end_date >= t.start_date),
-                'insertion.msg_prolongation_dates'),
-            ]
-        cls._order = [('start_date', 'ASC'), ('id', 'ASC')]
-
-    def get_days(self, name):
-        return _days(self)
 
     @classmethod
     def validate_fields(cls, prolongations, field_names):
