@@ -1,0 +1,483 @@
+# This file is part of Pôle.
+import datetime as dt
+from contextlib import contextmanager
+from decimal import Decimal
+
+from trytond.modules.account.tests import create_chart, get_fiscalyear
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+from ..exceptions import (
+    PayrollImportError, PayrollLineError, PayrollPostError)
+
+D = dt.date
+HEADER = ('mois;matricule;heures_payees;heures_travaillees;brut;'
+    'cotisations_salariales;cotisations_patronales;net;impot_preleve;'
+    'primes;action\n')
+
+# The hand-worked month of an ACI with 10 CDDI: 8 at 26 h a week, 2 at 35 h.
+# Hours paid a month: 26 h x 52 / 12 = 112.67 h, 35 h: 151.67 h; SMIC of the
+# example 11.81 EUR/h: 112.67 x 11.81 = 1 330.63, 151.67 x 11.81 = 1 791.22.
+#   A1..A8: gross 1 330.63 - contributions 292.74 - tax 0 = net 1 037.89,
+#           employer contributions 95.00 (after the reductions)
+#   B1:     gross 1 891.22 of which bonus 100.00 - 416.07 - tax 12.50
+#           = net 1 462.65, employer 128.00
+#   B2:     gross 1 791.22 - 394.07 - 0 = net 1 397.15, employer 128.00
+# A1..A5 on the action MARAI (market gardening), the others on EV (green
+# spaces).
+MONTH = [
+    ('A%s' % i, '112,67', '110,00', '1330,63', '292,74', '95,00',
+        '1037,89', '0', '0', 'MARAI' if i <= 5 else 'EV')
+    for i in range(1, 9)] + [
+    ('B1', '151,67', '147,00', '1891,22', '416,07', '128,00', '1462,65',
+        '12,50', '100,00', 'EV'),
+    ('B2', '151,67', '147,00', '1791,22', '394,07', '128,00', '1397,15',
+        '0', '0', 'EV'),
+    ]
+
+
+def csv_file(rows, month='2026-03', sep=';', encoding='utf-8'):
+    text = HEADER.replace(';', sep)
+    for row in rows:
+        if sep == ',':
+            row = ['"%s"' % v for v in row]
+        text += sep.join([month, *row]) + '\n'
+    return text.encode(encoding)
+
+
+class InsertionPayrollTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Insertion Payroll module"
+    module = 'insertion_payroll'
+    extras = ['hub_invoicing']
+
+    @property
+    def _skip_company_rule(self):
+        return super()._skip_company_rule | {
+            ('hub.configuration', 'collective'),
+            ('hub.member', 'company'),
+            ('insertion.indicator', 'company'),
+            ('insertion.board_report.start', 'company'),
+            ('insertion.payroll.import.start', 'company'),
+            }
+
+    def structure(self, name="Jardins", kind='aci', siret='41234502700012'):
+        Member = Pool().get('hub.member')
+        company = create_company(name)
+        Member(company=company, kind=kind, siret=siret,
+            joined=D(2020, 1, 1)).save()
+        return company
+
+    def staff(self, company, codes, start=D(2026, 1, 1),
+            end=D(2026, 12, 31)):
+        "A CDDI for each party code: B* at 35 h, the others at 26 h"
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+        Pass = pool.get('insertion.pass')
+        Contract = pool.get('insertion.contract')
+        contracts = {}
+        for code in codes:
+            party = Party(name="Salarié %s" % code, code=code)
+            party.save()
+            employee = Employee(company=company, party=party)
+            employee.save()
+            Pass(company=company, employee=employee,
+                number='99999%07d' % employee.id, start_date=start).save()
+            contract = Contract(company=company, employee=employee,
+                kind='cddi', start_date=start, planned_end_date=end,
+                weekly_hours=Decimal(35 if code.startswith('B') else 26))
+            contract.save()
+            contracts[code] = contract
+        return contracts
+
+    def actions(self, company):
+        Analytic = Pool().get('analytic_account.account')
+        root = Analytic(name="Actions", code='ACTIONS', type='root',
+            company=company, state='opened')
+        root.save()
+        result = {}
+        for code, name in [('MARAI', "Maraîchage"), ('EV', "Espaces verts")]:
+            account = Analytic(name=name, code=code, type='normal',
+                root=root, parent=root, company=company, state='opened')
+            account.save()
+            result[code] = account
+        return result
+
+    def agreement(self, company, etp='8', modulation='5'):
+        pool = Pool()
+        Rate = pool.get('insertion.aid.rate')
+        Agreement = pool.get('insertion.agreement')
+        # A rate published for 2026 (the example's figure)
+        Rate(measure='aci', start_date=D(2026, 1, 1), amount=Decimal(24000),
+            confirmed=True, reference_hours=Decimal(1820)).save()
+        agreement = Agreement(company=company, number='ACI051260013A0M0',
+            measure='aci', start_date=D(2026, 1, 1), end_date=D(2026, 12, 31),
+            etp=Decimal(etp), reference_hours=Decimal(1820),
+            modulation=Decimal(modulation))
+        agreement.save()
+        Agreement.validate_agreement([agreement])
+        return agreement
+
+    def books(self, company):
+        "A small chart with the payroll accounts and the year 2026"
+        pool = Pool()
+        Account = pool.get('account.account')
+        Type = pool.get('account.account.type')
+        FiscalYear = pool.get('account.fiscalyear')
+        create_chart(company)
+        expense, = Type.search([
+                ('company', '=', company.id), ('expense', '=', True)],
+            limit=1)
+        revenue, = Type.search([
+                ('company', '=', company.id), ('revenue', '=', True)],
+            limit=1)
+        liability = Type(name="Payroll", company=company,
+            statement='balance')
+        liability.save()
+        for code, type_ in [('6411', expense), ('6413', expense),
+                ('6451', expense), ('421', liability), ('431', liability),
+                ('4421', liability), ('74', revenue), ('4417', liability)]:
+            Account(name=code, code=code, type=type_,
+                company=company).save()
+        fiscalyear = get_fiscalyear(
+            company, start_date=D(2026, 1, 1), end_date=D(2026, 12, 31))
+        fiscalyear.save()
+        FiscalYear.create_period([fiscalyear])
+
+    @contextmanager
+    def refused(self, exception, regex):
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        cursor.execute('SAVEPOINT refused')
+        try:
+            with self.assertRaisesRegex(exception, regex) as cm:
+                yield cm
+        finally:
+            cursor.execute('ROLLBACK TO SAVEPOINT refused')
+            cursor.execute('RELEASE SAVEPOINT refused')
+            transaction.cache.clear()
+
+    @with_transaction()
+    def test_hand_worked_month(self):
+        "An ACI month of 10 contracts: hours, ETP, aid and the journal entry"
+        pool = Pool()
+        Import = pool.get('insertion.payroll.import')
+        Line = pool.get('insertion.payroll.line')
+        MoveLine = pool.get('account.move.line')
+        Etp = pool.get('insertion.payroll.etp')
+        company = self.structure()
+        with set_company(company):
+            self.books(company)
+            self.staff(company, [r[0] for r in MONTH])
+            self.actions(company)
+            agreement = self.agreement(company)
+
+            import_ = Import.import_file(company, csv_file(MONTH), 'mars.csv')
+            lines = Line.search([('import_', '=', import_.id)])
+            self.assertEqual(len(lines), 10)
+            Line.validate_line(lines)
+            Line.post(lines)
+            self.assertEqual({l.state for l in lines}, {'posted'})
+            move, = {l.move for l in lines}
+            self.assertEqual(move.state, 'posted')
+            self.assertEqual(move.date, D(2026, 3, 31))
+
+            # Debits: 6411 = gross 14 327.48 - bonus 100 = 14 227.48,
+            # 6413 bonus 100.00, 6451 employer 8 x 95 + 2 x 128 = 1 016.00;
+            # credits: 421 net 11 162.92, 431 contributions 3 152.06
+            # + 1 016.00 = 4 168.06, 4421 tax 12.50.  Total 15 343.48.
+            totals = {}
+            for line in move.lines:
+                totals.setdefault(line.account.code, Decimal(0))
+                totals[line.account.code] += line.debit - line.credit
+            self.assertEqual(totals, {
+                    '6411': Decimal('14227.48'), '6413': Decimal('100.00'),
+                    '6451': Decimal('1016.00'), '421': Decimal('-11162.92'),
+                    '431': Decimal('-4168.06'), '4421': Decimal('-12.50')})
+            # Analytic split: 6411 MARAI 5 x 1 330.63 = 6 653.15, EV the
+            # rest 7 574.33; 6451 MARAI 5 x 95 = 475.00, EV 541.00
+            split = {}
+            for line in MoveLine.search([('move', '=', move.id)]):
+                for aline in line.analytic_lines:
+                    key = (line.account.code, aline.account.code)
+                    split[key] = split.get(key, 0) + aline.debit
+            self.assertEqual(split, {
+                    ('6411', 'MARAI'): Decimal('6653.15'),
+                    ('6411', 'EV'): Decimal('7574.33'),
+                    ('6413', 'EV'): Decimal('100.00'),
+                    ('6451', 'MARAI'): Decimal('475.00'),
+                    ('6451', 'EV'): Decimal('541.00')})
+
+            # ETP: hours paid 8 x 112.67 + 2 x 151.67 = 1 204.70;
+            # 1 204.70 / 1 820 = 0.6619 ETP.  Aid: 24 000 x 1.05 = 25 200 per
+            # ETP and year; 1 204.70 / 1 820 x 25 200 = 16 680.46
+            row, = Etp.search([('agreement', '=', agreement.id)])
+            self.assertEqual(row.month, D(2026, 3, 1))
+            self.assertEqual(row.hours, Decimal('1204.70'))
+            self.assertEqual(row.etp, Decimal('0.6619'))
+            self.assertEqual(row.aid_accrued, Decimal('16680.46'))
+            # The aid is posted as income against the State receivable
+            accrual = agreement.accrue_aid(D(2026, 3, 1))
+            self.assertEqual(accrual.amount, Decimal('16680.46'))
+            self.assertEqual(sorted(
+                    (l.account.code, l.debit, l.credit)
+                    for l in accrual.move.lines), [
+                    ('4417', Decimal('16680.46'), Decimal(0)),
+                    ('74', Decimal(0), Decimal('16680.46'))])
+            with self.refused(PayrollPostError, '03/2026'):
+                agreement.accrue_aid(D(2026, 3, 1))
+            # The ASP pays 1/12 of 8 ETP x 25 200 = 201 600.00: 16 800.00;
+            # regularisation 16 680.46 - 16 800.00 = -119.54 to pay back
+            agreement.record_monthly_payment(D(2026, 3, 1))
+            agreement = agreement.__class__(agreement.id)
+            self.assertEqual(agreement.aid_received, Decimal('16800.00'))
+            self.assertEqual(agreement.aid_regularisation, Decimal('-119.54'))
+            row, = Etp.search([('agreement', '=', agreement.id)])
+            self.assertEqual(row.aid_received, Decimal('16800.00'))
+
+            # On hours worked: 8 x 110 + 2 x 147 = 1 174 h = 0.6451 ETP
+            agreement.__class__.draft([agreement])
+            agreement.hours_basis = 'worked'
+            agreement.save()
+            agreement.__class__.validate_agreement([agreement])
+            row, = Etp.search([('agreement', '=', agreement.id)])
+            self.assertEqual(row.hours, Decimal('1174.00'))
+            self.assertEqual(row.etp, Decimal('0.6451'))
+
+            # The month is posted: a second post of it is refused
+            with self.refused(PayrollPostError, '03/2026'):
+                extra = Line(company=company, contract=lines[0].contract,
+                    employee=lines[0].employee, month=D(2026, 3, 1),
+                    correction=True, hours_paid=0, hours_worked=0,
+                    gross=Decimal(10), employee_contributions=Decimal(2),
+                    employer_contributions=0, net=Decimal(8), tax=0)
+                extra.save()
+                Line.validate_line([extra])
+                Line.post([extra])
+
+    @with_transaction()
+    def test_import_rules(self):
+        "Every bad line is reported with its number and nothing is written"
+        pool = Pool()
+        Import = pool.get('insertion.payroll.import')
+        Line = pool.get('insertion.payroll.line')
+        company = self.structure()
+        with set_company(company):
+            self.staff(company, ['A1', 'A2'])
+            self.staff(company, ['C1'], start=D(2026, 1, 1),
+                end=D(2026, 4, 30))
+            self.actions(company)
+            Import.import_file(company, csv_file([
+                        ('A2', '112,67', '110', '1000', '200', '50', '800',
+                            '0', '0', 'EV')], month='2026-02'))
+            good = ('A1', '112,67', '110', '1000', '200', '50', '800',
+                '0', '0', 'EV')
+            rows = [
+                good,                                           # line 2
+                ('ZZ9',) + good[1:],                            # 3 unknown
+                ('C1',) + good[1:],                             # 4 outside
+                ('A1', '-1') + good[2:],                        # 5 negative
+                ('A2', '251') + good[2:],                       # 6 > 250 h
+                good[:6] + ('799,98',) + good[7:],              # 7 net
+                ('A2',) + good[1:],                             # 8 month
+                good,                                           # 9 twice
+                good[:9] + ('NOPE',),                           # 10 action
+                ]
+            text = csv_file(rows, month='2026-05')
+            # line 8 is A2's May; give A2 its February a second time
+            text = text.replace(b'2026-05;A2;112,67', b'2026-02;A2;112,67')
+            with self.refused(PayrollImportError, 'Nothing') as cm:
+                Import.import_file(company, text)
+            message = cm.exception.message
+            for expected in [
+                    'Line 3: no employee of the structure has the number '
+                    '"ZZ9"',
+                    'Line 4: the month 05/2026 is outside the contracts',
+                    'Line 5: -1 hours in a month is impossible',
+                    'Line 6: 251 hours in a month is impossible',
+                    'Line 7: gross 1000 - contributions 200 - tax 0 = 800, '
+                    'not the net pay 799.98',
+                    'Line 8: the month 02/2026 of "Salarié A2" is already '
+                    'imported',
+                    'Line 9: the month 05/2026 of "Salarié A1" is already on '
+                    'line 2',
+                    'Line 10: no action of the structure has the code "NOPE"',
+                    ]:
+                self.assertIn(expected, message)
+            self.assertNotIn('Line 2:', message)
+            # In the order of the file
+            self.assertLess(
+                message.index('Line 9:'), message.index('Line 10:'))
+            self.assertIn('8 lines', message)
+            self.assertEqual(Line.search_count([]), 1)
+            self.assertEqual(Import.search_count([]), 1)
+
+    @with_transaction()
+    def test_import_formats_idempotent(self):
+        "Comma separator, Latin-1 and decimal comma; a second import is void"
+        pool = Pool()
+        Import = pool.get('insertion.payroll.import')
+        Line = pool.get('insertion.payroll.line')
+        company = self.structure()
+        with set_company(company):
+            self.staff(company, ['A1', 'B1'])
+            data = csv_file([
+                    ('A1', '112,67', '110', '1330,63', '292,74', '95',
+                        '1037,89', '0', '0', ''),
+                    ('B1', '151,67', '147', '1 791,22', '394,07', '128',
+                        '1397,15', '0', '0', ''),
+                    ], sep=',', encoding='latin-1')
+            self.assertTrue(Import.import_file(company, data))
+            b1, = Line.search([('employee.party.code', '=', 'B1')])
+            self.assertEqual(b1.gross, Decimal('1791.22'))
+            self.assertEqual(b1.hours_paid, Decimal('151.67'))
+            self.assertIsNone(Import.import_file(company, data))
+            self.assertEqual(Line.search_count([]), 2)
+
+    @with_transaction()
+    def test_projection(self):
+        "ETP consumed against conventioned pro rata and projected"
+        pool = Pool()
+        Import = pool.get('insertion.payroll.import')
+        Line = pool.get('insertion.payroll.line')
+        company = self.structure()
+        with set_company(company):
+            self.staff(company, ['A1', 'A2', 'A3'])
+            agreement = self.agreement(company, etp='1')
+            # 3 people x 3 months x 113.75 h paid = 1 023.75 h
+            # = 1 023.75 / 1 820 = 0.5625 ETP in 3 months;
+            # expected pro rata: 1 x 3 / 12 = 0.25; projection
+            # 0.5625 x 12 / 3 = 2.25 ETP, 225 % of 1 ETP: alert "over"
+            for month in ['2026-01', '2026-02', '2026-03']:
+                Import.import_file(company, csv_file([
+                            (c, '113,75', '113,75', '1000', '200', '50',
+                                '800', '0', '0', '')
+                            for c in ['A1', 'A2', 'A3']], month=month))
+            Line.validate_line(Line.search([]))
+            status = agreement.etp_status(D(2026, 3, 31))
+            self.assertEqual(status['months'], 3)
+            self.assertEqual(status['consumed'], Decimal('0.5625'))
+            self.assertEqual(status['expected'], Decimal('0.25'))
+            self.assertEqual(status['projection'], Decimal('2.25'))
+            self.assertEqual(status['alert'], 'over')
+            with Transaction().set_context(date=D(2026, 3, 31)):
+                shown = agreement.__class__(agreement.id)
+                self.assertEqual(
+                    (shown.etp_consumed, shown.etp_expected,
+                        shown.etp_projection, shown.etp_alert),
+                    (Decimal('0.5625'), Decimal('0.2500'), Decimal('2.2500'),
+                        'over'))
+            # With 3 ETP conventioned the projection is 75 %: "under"
+            agreement.__class__.draft([agreement])
+            agreement.etp = Decimal(3)
+            agreement.save()
+            self.assertEqual(
+                agreement.etp_status(D(2026, 3, 31))['alert'], 'under')
+            agreement.etp = Decimal('2.2')  # 2.25 / 2.2 = 102 %: no alert
+            agreement.save()
+            self.assertIsNone(agreement.etp_status(D(2026, 3, 31))['alert'])
+
+
+    @with_transaction()
+    def test_shared_employee_hours(self):
+        "A shared employee's hours split between structures, from payroll"
+        pool = Pool()
+        Member = pool.get('hub.member')
+        Line = pool.get('insertion.payroll.line')
+        Shared = pool.get('insertion.payroll.shared')
+        Contract = pool.get('insertion.contract')
+        employer = self.structure("Collectif", 'other', '41234501900019')
+        jardins = self.structure()
+        recyclerie = self.structure("Recyclerie", 'aci', '41234503500015')
+        members = Member.search([('company', 'in',
+                    [employer.id, jardins.id, recyclerie.id])])
+        by_company = {m.company: m for m in members}
+        with set_company(employer):
+            Employee = pool.get('company.employee')
+            Party = pool.get('party.party')
+            party = Party(name="Animateur informatique", code='IT1')
+            party.save()
+            employee = Employee(company=employer, party=party)
+            employee.save()
+            contract = Contract(company=employer, employee=employee,
+                kind='cdi', start_date=D(2025, 1, 1),
+                weekly_hours=Decimal(35))
+            contract.save()
+            line = Line(company=employer, contract=contract,
+                employee=employee, month=D(2026, 3, 1),
+                hours_paid=Decimal('151.67'), hours_worked=Decimal(140),
+                gross=Decimal(2500), employee_contributions=Decimal(550),
+                employer_contributions=Decimal(700), net=Decimal(1950),
+                tax=0)
+            line.save()
+            Line.validate_line([line])
+            # March: 40 % for the Jardins, 30 h for the Recyclerie, the rest
+            # for the collective itself (not recorded)
+            Shared.create([{
+                        'company': employer.id, 'employee': employee.id,
+                        'month': D(2026, 3, 1),
+                        'member': by_company[jardins].id,
+                        'percentage': Decimal(40),
+                        }, {
+                        'company': employer.id, 'employee': employee.id,
+                        'month': D(2026, 3, 1),
+                        'member': by_company[recyclerie].id,
+                        'hours': Decimal(30),
+                        }])
+            # 40 % x 151.67 h paid = 60.668 -> 60.67 h; 30 h
+            hours = Shared.hours_by_member(
+                D(2026, 1, 1), D(2026, 3, 31), members, employee=employee)
+            self.assertEqual(hours, {
+                    by_company[jardins].id: Decimal('60.67'),
+                    by_company[recyclerie].id: Decimal('30.00')})
+            # Nothing before March
+            self.assertEqual(Shared.hours_by_member(
+                    D(2026, 1, 1), D(2026, 2, 28), members), {})
+
+            # The collective recharges the shared facilitator's 1 000.00 of
+            # March by his hours: Jardins 60.67 / 90.67 x 1 000 = 669.1298,
+            # Recyclerie 30 / 90.67 x 1 000 = 330.8702; rounded down 669.12
+            # and 330.87, the cent left goes to the largest remainder:
+            # 669.13 + 330.87 = 1 000.00
+            Account = pool.get('account.account')
+            Service = pool.get('hub.service')
+            Run = pool.get('hub.billing.run')
+            create_chart(employer)
+            revenue, = Account.search([
+                    ('company', '=', employer.id),
+                    ('type.revenue', '=', True)], limit=1)
+            service = Service(name="Animation informatique",
+                company=employer, cost=Decimal(1000), periodicity='month',
+                key='shared_hours', shared_employee=employee,
+                account=revenue)
+            service.save()
+            run = Run.get_run(employer, 'month', D(2026, 3, 1))
+            run._allocate()
+            self.assertEqual(sorted(
+                    (l.member.company.rec_name, l.key_value, l.amount)
+                    for l in run.lines), [
+                    ("Jardins", Decimal('60.67'), Decimal('669.13')),
+                    ("Recyclerie", Decimal('30.00'), Decimal('330.87'))])
+            # "ETP from payroll": the hours paid of each structure's payroll
+            service.key = 'payroll_etp'
+            self.assertEqual(service.key_values(
+                    D(2026, 3, 1), D(2026, 3, 31), members), {
+                    by_company[employer]: Decimal('151.67'),
+                    by_company[jardins]: Decimal(0),
+                    by_company[recyclerie]: Decimal(0)})
+
+            with self.refused(PayrollLineError, 'either in hours'):
+                Shared.create([{
+                            'company': employer.id,
+                            'employee': employee.id,
+                            'month': D(2026, 4, 1),
+                            'member': by_company[jardins].id,
+                            'hours': Decimal(3),
+                            'percentage': Decimal(3),
+                            }])
+
+
+del ModuleTestCase
