@@ -24,7 +24,7 @@ from trytond import backend
 from trytond.model import fields, sum_tree
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
-from trytond.tools import grouped_slice, sqlite_apply_types
+from trytond.tools import sqlite_apply_types
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import StateTransition, Wizard
 
@@ -240,13 +240,12 @@ class Consolidation(metaclass=PoolMeta):
         table = Type.__table__()
         cursor = Transaction().connection.cursor()
         parents, links = {}, {}
-        for sub_ids in grouped_slice(company_ids):
-            cursor.execute(*table.select(
-                    table.id, table.parent, table.consolidation,
-                    where=table.company.in_(list(sub_ids))))
-            for id_, parent, consolidation in cursor:
-                parents[id_] = parent
-                links[id_] = consolidation
+        cursor.execute(*table.select(
+                table.id, table.parent, table.consolidation,
+                where=table.company.in_(list(company_ids))))
+        for id_, parent, consolidation in cursor:
+            parents[id_] = parent
+            links[id_] = consolidation
         result = {}
 
         def node(id_):
@@ -286,8 +285,9 @@ class Consolidation(metaclass=PoolMeta):
             for column, column_values in span_values.items():
                 summed = sum_tree(nodes, column_values)
                 span_result[column] = {
+                    # + 0: no -0.00
                     n: (summed.get(n, Decimal(0)) * s).quantize(
-                        Decimal('0.01'))
+                        Decimal('0.01')) + 0
                     for n, s in signs.items()}
             result.append(span_result)
         return result
