@@ -72,15 +72,15 @@ class Dashboard(ModelView):
                         'previous': balance[1][key].get(cash, Decimal(0)),
                         })
             with Transaction().set_context(date=date):
-                for balance_ in Balance.search([]):
-                    lines.append({
-                            'kind': 'intermember',
-                            'name': '%s / %s' % (
-                                balance_.company.rec_name,
-                                balance_.counterpart.rec_name),
-                            'value': balance_.net,
-                            'previous': None,
-                            })
+                balances = [{
+                        'kind': 'intermember',
+                        'name': '%s / %s' % (
+                            b.company.rec_name, b.counterpart.rec_name),
+                        'value': Decimal(str(b.net or 0)).quantize(
+                            Decimal('0.01')),
+                        'previous': None,
+                        } for b in Balance.search([])]
+            lines.extend(sorted(balances, key=lambda l: l['name']))
         return lines
 
     @classmethod
