@@ -212,14 +212,20 @@ class Consolidation(metaclass=PoolMeta):
                 ((account.credit_type != Null) & (balance < 0),
                     account.credit_type),
                 else_=account.type)
-            select = per_account.join(
+            # The type is chosen per account, then summed: PostgreSQL wants
+            # the GROUP BY on a column, not on the CASE (its parameters)
+            typed = per_account.join(
                 account, condition=per_account.account == account.id).select(
-                Literal(i).as_('span'), type_.as_('type'),
-                per_account.company.as_('company'),
-                Sum(balance).as_('balance'),
-                Sum(getattr(per_account, 'e%s' % i)).as_('eliminated'),
-                where=type_ != Null,
-                group_by=[type_, per_account.company])
+                type_.as_('type'), per_account.company.as_('company'),
+                balance.as_('balance'),
+                getattr(per_account, 'e%s' % i).as_('eliminated'))
+            select = typed.select(
+                Literal(i).as_('span'), typed.type.as_('type'),
+                typed.company.as_('company'),
+                Sum(typed.balance).as_('balance'),
+                Sum(typed.eliminated).as_('eliminated'),
+                where=typed.type != Null,
+                group_by=[typed.type, typed.company])
             if backend.name == 'sqlite':
                 sqlite_apply_types(
                     select, [None, None, None, 'NUMERIC', 'NUMERIC'])
