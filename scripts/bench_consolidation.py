@@ -37,6 +37,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TARGET_RATIO = 1.5
 OFFSET = 1000000  # ids of the copied charts: source id + k * OFFSET
+ACCOUNTS = 300  # the accounts of each member that get lines
 
 
 def log(message):
@@ -50,11 +51,10 @@ def columns(cursor, table):
     return [c for c, in cursor]
 
 
-def copy_chart(cursor, source, target, k):
-    "Copy the types and accounts of company source to company target"
+def copy_chart(cursor, source, target, k, span):
+    """Copy the types and accounts of company source to company target; the
+    nested set of the copy k is shifted by k * span"""
     offset = k * OFFSET
-    cursor.execute('SELECT MAX("right") FROM account_account')
-    span, = cursor.fetchone()
     shifted = {
         'account_account_type': {'id', 'parent'},
         'account_account': {
@@ -70,7 +70,7 @@ def copy_chart(cursor, source, target, k):
             elif name in refs:
                 values.append('"%s" + %d' % (name, offset))
             elif name in {'left', 'right'}:
-                values.append('"%s" + %d' % (name, (span + 1) * k))
+                values.append('"%s" + %d' % (name, span * k))
             else:
                 values.append('"%s"' % name)
         cursor.execute('INSERT INTO "%s" (%s) SELECT %s FROM "%s" '
@@ -83,13 +83,16 @@ def copy_chart(cursor, source, target, k):
 
 GENERATE = """
 CREATE TEMP TABLE bench_accounts AS
-    SELECT a.company, a.id,
-        ROW_NUMBER() OVER (PARTITION BY a.company ORDER BY a.code) AS n,
-        COUNT(*) OVER (PARTITION BY a.company) AS total
-    FROM account_account a
-    JOIN account_account_type t ON t.id = a.type
-    WHERE a.company = ANY(%(companies)s) AND NOT a.closed
-        AND NOT a.party_required AND t.statement IS NOT NULL;
+    SELECT company, id, n FROM (
+        SELECT a.company, a.id,
+            ROW_NUMBER() OVER (PARTITION BY a.company ORDER BY a.code) AS n
+        FROM account_account a
+        JOIN account_account_type t ON t.id = a.type
+        WHERE a.company = ANY(%(companies)s) AND NOT a.closed
+            AND NOT a.party_required AND t.statement IS NOT NULL) s
+    WHERE n <= %(accounts)s;
+CREATE INDEX ON bench_accounts (company, n);
+ANALYZE bench_accounts;
 INSERT INTO account_move (company, journal, period, date, post_date,
         number, state, consolidation_company, create_uid, create_date)
     SELECT c.company, %(journal)s, p.id, d.date, d.date,
@@ -113,7 +116,7 @@ INSERT INTO account_move_line (move, account, debit, credit, state,
     FROM account_move m
     CROSS JOIN (VALUES (0), (1)) s(side)
     JOIN bench_accounts a ON a.company = m.company
-        AND a.n = 1 + (m.id * (3 + s.side * 14) + s.side) %% a.total
+        AND a.n = 1 + (m.id * (3 + s.side * 14) + s.side) %% %(accounts)s
     WHERE m.number LIKE 'B%%';
 ANALYZE account_move;
 ANALYZE account_move_line;
@@ -157,10 +160,12 @@ def build(pool, database, members, lines, year):
             companies.append(member.company.id)
             log('member %s onboarded' % i)
         cursor = transaction.connection.cursor()
+        cursor.execute('SELECT MAX("right") + 1 FROM account_account')
+        span, = cursor.fetchone()
         for i in range(2, members):
             company = Member._onboard_company(
                 "Membre %s" % i, sirets[i], None, None, None, None)
-            copy_chart(cursor, companies[i % 2], company.id, i)
+            copy_chart(cursor, companies[i % 2], company.id, i, span)
             Member._onboard_fiscalyear(company, start, end)
             Member(company=company, kind='aci', siret=sirets[i],
                 vat_liable=False, account_template=charts[i % 2],
@@ -175,7 +180,7 @@ def build(pool, database, members, lines, year):
         started = time.monotonic()
         parameters = {
             'companies': companies, 'members': members, 'journal': journal.id,
-            'moves': lines // 2, 'start': start}
+            'moves': lines // 2, 'start': start, 'accounts': ACCOUNTS}
         for statement in GENERATE.split(';'):
             if statement.strip():
                 cursor.execute(statement, parameters)
