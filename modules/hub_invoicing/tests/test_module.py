@@ -1,9 +1,13 @@
 # This file is part of Pôle.
+import datetime as dt
 import unittest
 from decimal import Decimal as D
 
-from trytond.modules.company.tests import CompanyTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.modules.account.tests import create_chart
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 from ..allocation import allocate
 
@@ -53,6 +57,7 @@ class AllocationTestCase(unittest.TestCase):
 class HubInvoicingTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Hub Invoicing module"
     module = 'hub_invoicing'
+    extras = ['timesheet']
 
     @property
     def _skip_company_rule(self):
@@ -68,6 +73,86 @@ class HubInvoicingTestCase(CompanyTestMixin, ModuleTestCase):
             ('account.move', 'consolidation_company'),
             ('account.move.line', 'consolidation_company'),
             }
+
+    @with_transaction()
+    def test_key_hours(self):
+        """Hours key: the collective's timesheet hours over the period on the
+        works done for each member, worked by hand"""
+        pool = Pool()
+        Member = pool.get('hub.member')
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+        Work = pool.get('timesheet.work')
+        Line = pool.get('timesheet.line')
+        Service = pool.get('hub.service')
+        Run = pool.get('hub.billing.run')
+        BillingLine = pool.get('hub.billing.line')
+
+        collective = create_company("Collectif")
+        members = []
+        for name, siret in [
+                ("Atelier", '41234502700012'), ("Jardins", '41234503500015')]:
+            member = Member(company=create_company(name), kind='aci',
+                siret=siret, joined=dt.date(2020, 1, 1))
+            member.save()
+            members.append(member)
+        atelier, jardins = members
+
+        def hours(company, work, date, duration):
+            with set_company(company):
+                party = Party(name="Staff")
+                party.save()
+                employee = Employee(company=company, party=party)
+                employee.save()
+                Line(company=company, employee=employee, work=work,
+                    date=date, duration=duration).save()
+
+        with set_company(collective):
+            create_chart(collective)
+            revenue, = pool.get('account.account').search([
+                    ('company', '=', collective.id),
+                    ('type.revenue', '=', True)], limit=1)
+            for_atelier = Work(name="Books", company=collective,
+                hub_member=atelier)
+            for_jardins = Work(name="IT", company=collective,
+                hub_member=jardins)
+            internal = Work(name="Internal", company=collective)
+            Work.save([for_atelier, for_jardins, internal])
+        own_work = Work(name="Own", company=jardins.company,
+            hub_member=jardins)
+        own_work.save()
+        h = dt.timedelta(hours=1)
+        # atelier: 2h30 + 1h in March = 3.5 (February's hour is out)
+        hours(collective, for_atelier, dt.date(2026, 3, 2), 2.5 * h)
+        hours(collective, for_atelier, dt.date(2026, 3, 31), h)
+        hours(collective, for_atelier, dt.date(2026, 2, 28), h)
+        # jardins: 4h in March = 4 (April's 3h and its own staff's 10h out)
+        hours(collective, for_jardins, dt.date(2026, 3, 15), 4 * h)
+        hours(collective, for_jardins, dt.date(2026, 4, 1), 3 * h)
+        hours(jardins.company, own_work, dt.date(2026, 3, 15), 10 * h)
+        # work for nobody: not counted
+        hours(collective, internal, dt.date(2026, 3, 10), 5 * h)
+
+        with set_company(collective):
+            service = Service(name="IT facilitation", company=collective,
+                cost=D('100.00'), key='hours', periodicity='month',
+                account=revenue)
+            service.save()
+            self.assertEqual(
+                service.key_values(
+                    dt.date(2026, 3, 1), dt.date(2026, 3, 31), members),
+                {atelier: D('3.5'), jardins: D('4')})
+            # 100.00 over 3.5 / 7.5 and 4 / 7.5: 4666.67 and 5333.33 cents,
+            # floors 4666 + 5333, the cent left to the larger remainder
+            run = Run(company=collective, periodicity='month',
+                start_date=dt.date(2026, 3, 1))
+            run.save()
+            run._allocate()
+            self.assertEqual(
+                [(l.member, l.key, l.key_value, l.key_total, l.amount)
+                    for l in BillingLine.search([('run', '=', run.id)])],
+                [(atelier, 'hours', D('3.5'), D('7.5'), D('46.67')),
+                    (jardins, 'hours', D('4'), D('7.5'), D('53.33'))])
 
 
 del ModuleTestCase
