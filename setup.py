@@ -2,7 +2,8 @@
 
 A new module only needs its own folder (with a tryton.cfg): it is found
 here, registered in the "trytond.modules" entry point group, and the Tryton
-modules it depends on are required in their 8.0 LTS series.
+modules it depends on are required in their 8.0 LTS series (optional ones,
+extras_depend, too: installed, their activation stays optional).
 """
 import configparser
 from pathlib import Path
@@ -19,9 +20,11 @@ CORE = {'ir', 'res'}
 
 
 def depends(name):
+    "The modules name depends on, optional ones (extras_depend) included"
     config = configparser.ConfigParser()
     config.read(HERE / 'modules' / name / 'tryton.cfg')
-    return config.get('tryton', 'depends', fallback='').split()
+    return (config.get('tryton', 'depends', fallback='').split()
+        + config.get('tryton', 'extras_depend', fallback='').split())
 
 
 requires = {

@@ -22,6 +22,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .allocation import allocate
 from .exceptions import ClearingError, MirrorCancelError, MirrorError
@@ -425,6 +426,35 @@ class Invoice(metaclass=PoolMeta):
                         Line.reconcile(to_reconcile)
                         to_process.append(side)
             cls.process(to_process)
+
+
+class ClearStart(ModelView):
+    "Inter-member Clearing"
+    __name__ = 'hub.invoicing.clear.start'
+
+    date = fields.Date(
+        "Date", required=True,
+        help="The date of the clearing payments in both members' books.")
+
+    @classmethod
+    def default_date(cls):
+        return Pool().get('ir.date').today()
+
+
+class Clear(Wizard):
+    "Settle the selected inter-member invoices through the clearing methods"
+    __name__ = 'hub.invoicing.clear'
+    start = StateView('hub.invoicing.clear.start',
+        'hub_invoicing.clear_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Clear", 'clear', 'tryton-ok', default=True),
+            ])
+    clear = StateTransition()
+
+    def transition_clear(self):
+        Invoice = Pool().get('account.invoice')
+        Invoice.hub_clear(self.records, self.start.date)
+        return 'end'
 
 
 class InvoiceLine(metaclass=PoolMeta):

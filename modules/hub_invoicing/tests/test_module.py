@@ -1,9 +1,13 @@
 # This file is part of Pôle.
+import datetime as dt
 import unittest
 from decimal import Decimal as D
 
-from trytond.modules.company.tests import CompanyTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.modules.account.tests import create_chart
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 from ..allocation import allocate
 
@@ -53,21 +57,149 @@ class AllocationTestCase(unittest.TestCase):
 class HubInvoicingTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Hub Invoicing module"
     module = 'hub_invoicing'
+    extras = ['timesheet']
 
     @property
     def _skip_company_rule(self):
         return super()._skip_company_rule | {
             ('hub.configuration', 'collective'),
             ('hub.member', 'company'),
-            ('hub.invoicing.balance', 'company'),
             ('hub.invoicing.balance', 'counterpart'),
             ('hub.invoicing.mapping', 'target_company'),
+            # one rule on either company of the pair (see invoicing.xml)
             ('hub.invoicing.exception', 'source_company'),
             ('hub.invoicing.exception', 'target_company'),
             ('account.invoice', 'consolidation_company'),
             ('account.move', 'consolidation_company'),
             ('account.move.line', 'consolidation_company'),
             }
+
+    @with_transaction()
+    def test_key_hours(self):
+        """Hours key: the collective's timesheet hours over the period on the
+        works done for each member, worked by hand"""
+        pool = Pool()
+        Member = pool.get('hub.member')
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+        Work = pool.get('timesheet.work')
+        Line = pool.get('timesheet.line')
+        Service = pool.get('hub.service')
+        Run = pool.get('hub.billing.run')
+        BillingLine = pool.get('hub.billing.line')
+
+        collective = create_company("Collectif")
+        members = []
+        for name, siret in [
+                ("Atelier", '41234502700012'), ("Jardins", '41234503500015')]:
+            member = Member(company=create_company(name), kind='aci',
+                siret=siret, joined=dt.date(2020, 1, 1))
+            member.save()
+            members.append(member)
+        atelier, jardins = members
+
+        def hours(company, work, date, duration):
+            with set_company(company):
+                party = Party(name="Staff")
+                party.save()
+                employee = Employee(company=company, party=party)
+                employee.save()
+                Line(company=company, employee=employee, work=work,
+                    date=date, duration=duration).save()
+
+        with set_company(collective):
+            create_chart(collective)
+            revenue, = pool.get('account.account').search([
+                    ('company', '=', collective.id),
+                    ('type.revenue', '=', True)], limit=1)
+            for_atelier = Work(name="Books", company=collective,
+                hub_member=atelier)
+            for_jardins = Work(name="IT", company=collective,
+                hub_member=jardins)
+            internal = Work(name="Internal", company=collective)
+            Work.save([for_atelier, for_jardins, internal])
+        own_work = Work(name="Own", company=jardins.company,
+            hub_member=jardins)
+        own_work.save()
+        h = dt.timedelta(hours=1)
+        # atelier: 2h30 + 1h in March = 3.5 (February's hour is out)
+        hours(collective, for_atelier, dt.date(2026, 3, 2), 2.5 * h)
+        hours(collective, for_atelier, dt.date(2026, 3, 31), h)
+        hours(collective, for_atelier, dt.date(2026, 2, 28), h)
+        # jardins: 4h in March = 4 (April's 3h and its own staff's 10h out)
+        hours(collective, for_jardins, dt.date(2026, 3, 15), 4 * h)
+        hours(collective, for_jardins, dt.date(2026, 4, 1), 3 * h)
+        hours(jardins.company, own_work, dt.date(2026, 3, 15), 10 * h)
+        # work for nobody: not counted
+        hours(collective, internal, dt.date(2026, 3, 10), 5 * h)
+
+        with set_company(collective):
+            service = Service(name="IT facilitation", company=collective,
+                cost=D('100.00'), key='hours', periodicity='month',
+                account=revenue)
+            service.save()
+            self.assertEqual(
+                service.key_values(
+                    dt.date(2026, 3, 1), dt.date(2026, 3, 31), members),
+                {atelier: D('3.5'), jardins: D('4')})
+            # 100.00 over 3.5 / 7.5 and 4 / 7.5: 4666.67 and 5333.33 cents,
+            # floors 4666 + 5333, the cent left to the larger remainder
+            run = Run(company=collective, periodicity='month',
+                start_date=dt.date(2026, 3, 1))
+            run.save()
+            run._allocate()
+            self.assertEqual(
+                [(l.member, l.key, l.key_value, l.key_total, l.amount)
+                    for l in BillingLine.search([('run', '=', run.id)])],
+                [(atelier, 'hours', D('3.5'), D('7.5'), D('46.67')),
+                    (jardins, 'hours', D('4'), D('7.5'), D('53.33'))])
+
+    @with_transaction()
+    def test_demo(self):
+        """The demo maps the members, makes the collective's four services
+        and bills the last complete month, once"""
+        pool = Pool()
+        Demo = pool.get('hub.demo')
+        Member = pool.get('hub.member')
+        ModelData = pool.get('ir.model.data')
+        Template = pool.get('account.account.template')
+        Invoice = pool.get('account.invoice')
+        Mapping = pool.get('hub.invoicing.mapping')
+        Service = pool.get('hub.service')
+
+        template = Template(ModelData.get_id('account_fr', 'root'))
+        start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+        members = {key: Member.onboard(
+                    name, siret, kind, template, start, end,
+                    collective=key == 'collective')
+            for key, name, siret, kind in [
+                ('collective', "Collectif", '41234501900019', 'other'),
+                ('jardins', "Jardins", '41234502700012', 'aci'),
+                ('recyclerie', "Recyclerie", '41234503500015', 'aci')]}
+        today = dt.date(2026, 11, 22)
+        done = Demo.build_invoicing(members, today)
+        self.assertEqual(done['invoices'], 2)
+        # October, shares jardins:recyclerie of the four services: 3:2 of
+        # 4200.00, 1:1 of 1850.00, 2:1 of 2300.00 (1533.333 and 766.667:
+        # the cent to the larger remainder) and 1:1 of 950.00
+        totals = sorted((i.company.party.name, i.type, i.invoice_date,
+                i.state, i.total_amount) for i in Invoice.search([]))
+        self.assertEqual(totals, [
+                ("Collectif", 'out', dt.date(2026, 10, 31), 'posted',
+                    D('1680.00') + D('925.00') + D('766.67') + D('475.00')),
+                ("Collectif", 'out', dt.date(2026, 10, 31), 'posted',
+                    D('2520.00') + D('925.00') + D('1533.33') + D('475.00')),
+                ("Jardins", 'in', dt.date(2026, 10, 31), 'posted',
+                    D('5453.33')),
+                ("Recyclerie", 'in', dt.date(2026, 10, 31), 'posted',
+                    D('3846.67')),
+                ])
+        # Once: a second build makes nothing more
+        Demo.build_invoicing(members, today)
+        self.assertEqual(
+            (len(Invoice.search([])), len(Service.search([])),
+                len(Mapping.search([]))),
+            (4, 4, 2))
 
 
 del ModuleTestCase
