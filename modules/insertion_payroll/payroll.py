@@ -7,8 +7,10 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from dateutil.relativedelta import relativedelta
-from sql.aggregate import Min, Sum
+from sql import Cast
+from sql.aggregate import Sum
 from sql.conditionals import Case
+from sql.functions import Extract
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -65,6 +67,17 @@ def month_start(date):
 
 def month_end(date):
     return date + relativedelta(day=31)
+
+
+def etp_row_id(agreement, month):
+    """The id of the ETP row of an AF and a month: Szudzik's pairing of the
+    AF id and the month number (year x 12 + month - 1).  A bijection, so two
+    rows never share an id whatever the ids; in BIGINT, under 2**53 (the
+    integers of the web client) while the AF ids are under 94 million."""
+    a = Cast(agreement, 'BIGINT')
+    b = Cast(Extract('YEAR', month) * 12 + Extract('MONTH', month) - 1,
+        'BIGINT')
+    return Case((a >= b, a * a + a + b), else_=b * b + a)
 
 
 def _account_field(string, help=None):
@@ -940,8 +953,7 @@ class EtpMonth(ModelSQL, ModelView):
             & (line.month >= agreement.start_date)
             & (agreement.state.in_(['valid', 'closed']))
             ).select(
-            # (first line, agreement) is unique per group
-            (Min(line.id) * 1000 + agreement.id).as_('id'),
+            etp_row_id(agreement.id, line.month).as_('id'),
             agreement.id.as_('agreement'),
             agreement.company.as_('company'),
             line.month.as_('month'),

@@ -380,6 +380,62 @@ class InsertionPayrollTestCase(CompanyTestMixin, ModuleTestCase):
             agreement.save()
             self.assertIsNone(agreement.etp_status(D(2026, 3, 31))['alert'])
 
+    @with_transaction()
+    def test_etp_row_ids(self):
+        """Two AFs over the same months get one ETP row per AF and month,
+        each with its own id, even with ids past 1 000 and very large ones"""
+        pool = Pool()
+        Agreement = pool.get('insertion.agreement')
+        Etp = pool.get('insertion.payroll.etp')
+        Line = pool.get('insertion.payroll.line')
+        Import = pool.get('insertion.payroll.import')
+        transaction = Transaction()
+        database, connection = transaction.database, transaction.connection
+        company = self.structure()
+        with set_company(company):
+            self.staff(company, ['A1'])
+            aci = self.agreement(company)
+            # The second AF takes an id 1 000 above the first: with the old
+            # id (first line id x 1000 + AF id) its January row met the
+            # ACI's February row, whose first line id is one more.
+            database.setnextid(connection, Agreement._table, aci.id + 1000)
+            ai = Agreement(company=company, number='AI051260013A0M0',
+                measure='ai', start_date=D(2026, 1, 1),
+                end_date=D(2026, 12, 31), etp=Decimal(1),
+                reference_hours=Decimal(1607), modulation=Decimal(0))
+            ai.save()
+            self.assertEqual(ai.id, aci.id + 1000)
+            for month in ['2026-01', '2026-02']:
+                Import.import_file(company, csv_file([
+                            ('A1', '112,67', '110', '1000', '200', '50',
+                                '800', '0', '0', '')], month=month))
+            # An AF with a very large id (the pairing stays in 64 bits)
+            database.setnextid(connection, Agreement._table, 90_000_000)
+            big = Agreement(company=company, number='EI051260013A0M0',
+                measure='ei', start_date=D(2026, 2, 1),
+                end_date=D(2026, 12, 31), etp=Decimal(1),
+                reference_hours=Decimal(1505), modulation=Decimal(0))
+            big.save()
+            Agreement.validate_agreement([ai, big])
+            Line.validate_line(Line.search([]))
+            rows = Etp.search([])
+            self.assertEqual(len({r.id for r in rows}), 5)
+            self.assertEqual(sorted(
+                    (r.agreement.number, r.month, r.hours) for r in rows), [
+                    ('ACI051260013A0M0', D(2026, 1, 1), Decimal('112.67')),
+                    ('ACI051260013A0M0', D(2026, 2, 1), Decimal('112.67')),
+                    ('AI051260013A0M0', D(2026, 1, 1), Decimal('112.67')),
+                    ('AI051260013A0M0', D(2026, 2, 1), Decimal('112.67')),
+                    ('EI051260013A0M0', D(2026, 2, 1), Decimal('112.67')),
+                    ])
+            # Each id reads back its own row: AI's 1 607 h make 0.0701 ETP
+            row, = Etp.search([
+                    ('agreement', '=', ai.id), ('month', '=', D(2026, 1, 1))])
+            self.assertEqual(Etp(row.id).etp, Decimal('0.0701'))
+            # The EI row's id: 90 000 000² + 90 000 000 + 24 313 (02/2026)
+            row, = Etp.search([('agreement', '=', big.id)])
+            self.assertEqual(row.id, 90_000_000 ** 2 + 90_000_000 + 24313)
+
 
     @with_transaction()
     def test_shared_employee_hours(self):
