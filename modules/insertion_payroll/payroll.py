@@ -205,6 +205,8 @@ class PayrollImport(ModelSQL, ModelView):
     @classmethod
     def line_ids(cls, imports):
         "The ids of the lines of the imports, in SQL"
+        if not imports:
+            return []
         Line = Pool().get('insertion.payroll.line')
         line = Line.__table__()
         cursor = Transaction().connection.cursor()
