@@ -13,14 +13,13 @@ Usage: scripts/bench insertion   (TRYTOND_DATABASE_URI, default
 postgresql://postgres@127.0.0.1:5432/; BENCH_RUNS, default 5)
 """
 import datetime as dt
-import json
 import os
-import pathlib
 import statistics
 import sys
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from benchlib import fresh_database, log, write_result
+
 CONTRACTS_PER_YEAR = 10000
 YEARS = 5
 STRUCTURES = 5
@@ -158,35 +157,12 @@ INSERT INTO insertion_exit (company, employee, date, destination, category,
 """
 
 
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
 def main():
-    uri = os.environ.setdefault(
-        'TRYTOND_DATABASE_URI', 'postgresql://postgres@127.0.0.1:5432/')
-    if not uri.startswith('postgresql'):
-        sys.exit('the benchmark runs on PostgreSQL (TRYTOND_DATABASE_URI)')
-    os.environ.setdefault('DB_NAME', 'bench_insertion')
-    os.environ.setdefault('DB_CACHE', str(ROOT / 'var' / 'db-cache'))
+    pool = fresh_database('bench_insertion', 'insertion')
     runs = int(os.environ.get('BENCH_RUNS', 5))
     first_year = dt.date.today().year - YEARS + 1
-
-    import psycopg
-    from trytond.tests.test_tryton import DB_NAME, activate_module
-    with psycopg.connect(
-            uri.rstrip('/') + '/postgres', autocommit=True) as connection:
-        connection.execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)'
-            % DB_NAME)
-    started = time.monotonic()
-    activate_module('insertion')
-    log('insertion activated in %.0fs' % (time.monotonic() - started))
-
-    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME
     from trytond.transaction import Transaction
-    pool = Pool(DB_NAME)
-    if DB_NAME not in Pool.database_list():
-        pool.init()
 
     started = time.monotonic()
     with Transaction().start(DB_NAME, 0) as transaction:
@@ -235,13 +211,10 @@ def main():
     worst = max(r['ratio'] for r in results)
     print('worst ratio %.2f (target <= %.1f): %s' % (
             worst, TARGET_RATIO, 'ok' if worst <= TARGET_RATIO else 'MISSED'))
-    output = ROOT / 'var' / 'bench' / 'insertion.json'
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({
+    write_result('insertion', {
                 'contracts': contracts, 'exits': exits, 'runs': runs,
                 'target_ratio': TARGET_RATIO, 'worst_ratio': worst,
-                'years': results}, indent=1))
-    log('wrote %s' % output)
+                'years': results})
     return 0 if worst <= TARGET_RATIO else 1
 
 

@@ -18,9 +18,9 @@ from ..exceptions import (
 D = dt.date
 
 
-class InsertionTestCase(CompanyTestMixin, ModuleTestCase):
-    "Test Insertion module"
-    module = 'insertion'
+class InsertionTestMixin(CompanyTestMixin):
+    """Structures, people, contracts and refusals, for the tests of
+    insertion and of the modules extending it"""
 
     @property
     def _skip_company_rule(self):
@@ -39,12 +39,12 @@ class InsertionTestCase(CompanyTestMixin, ModuleTestCase):
             joined=D(2020, 1, 1)).save()
         return company
 
-    def person(self, company, name, pass_start=None, number=None):
+    def person(self, company, name, pass_start=None, number=None, code=None):
         pool = Pool()
         Employee = pool.get('company.employee')
         Party = pool.get('party.party')
         Pass = pool.get('insertion.pass')
-        party = Party(name=name)
+        party = Party(name=name, code=code)
         party.save()
         employee = Employee(company=company, party=party)
         employee.save()
@@ -73,12 +73,17 @@ class InsertionTestCase(CompanyTestMixin, ModuleTestCase):
         cursor = transaction.connection.cursor()
         cursor.execute('SAVEPOINT refused')
         try:
-            with self.assertRaisesRegex(exception, regex):
-                yield
+            with self.assertRaisesRegex(exception, regex) as cm:
+                yield cm
         finally:
             cursor.execute('ROLLBACK TO SAVEPOINT refused')
             cursor.execute('RELEASE SAVEPOINT refused')
             transaction.cache.clear()
+
+
+class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
+    "Test Insertion module"
+    module = 'insertion'
 
     def today(self, date):
         return patch.object(Pool().get('ir.date'), 'today', return_value=date)

@@ -1,11 +1,11 @@
 # This file is part of Pôle.
 import datetime as dt
-from contextlib import contextmanager
 from decimal import Decimal
 
+from trytond import backend
 from trytond.modules.account.tests import create_chart, get_fiscalyear
-from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, set_company)
+from trytond.modules.company.tests import set_company
+from trytond.modules.insertion.tests import InsertionTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -48,7 +48,7 @@ def csv_file(rows, month='2026-03', sep=';', encoding='utf-8'):
     return text.encode(encoding)
 
 
-class InsertionPayrollTestCase(CompanyTestMixin, ModuleTestCase):
+class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
     "Test Insertion Payroll module"
     module = 'insertion_payroll'
     extras = ['hub_invoicing']
@@ -56,41 +56,18 @@ class InsertionPayrollTestCase(CompanyTestMixin, ModuleTestCase):
     @property
     def _skip_company_rule(self):
         return super()._skip_company_rule | {
-            ('hub.configuration', 'collective'),
-            ('hub.member', 'company'),
-            ('insertion.indicator', 'company'),
-            ('insertion.board_report.start', 'company'),
             ('insertion.payroll.import.start', 'company'),
             }
-
-    def structure(self, name="Jardins", kind='aci', siret='41234502700012'):
-        Member = Pool().get('hub.member')
-        company = create_company(name)
-        Member(company=company, kind=kind, siret=siret,
-            joined=D(2020, 1, 1)).save()
-        return company
 
     def staff(self, company, codes, start=D(2026, 1, 1),
             end=D(2026, 12, 31)):
         "A CDDI for each party code: B* at 35 h, the others at 26 h"
-        pool = Pool()
-        Employee = pool.get('company.employee')
-        Party = pool.get('party.party')
-        Pass = pool.get('insertion.pass')
-        Contract = pool.get('insertion.contract')
         contracts = {}
         for code in codes:
-            party = Party(name="Salarié %s" % code, code=code)
-            party.save()
-            employee = Employee(company=company, party=party)
-            employee.save()
-            Pass(company=company, employee=employee,
-                number='99999%07d' % employee.id, start_date=start).save()
-            contract = Contract(company=company, employee=employee,
-                kind='cddi', start_date=start, planned_end_date=end,
-                weekly_hours=Decimal(35 if code.startswith('B') else 26))
-            contract.save()
-            contracts[code] = contract
+            employee, _ = self.person(company, "Salarié %s" % code,
+                pass_start=start, code=code)
+            contracts[code] = self.contract(employee, start, end,
+                hours=35 if code.startswith('B') else 26)
         return contracts
 
     def actions(self, company):
@@ -147,19 +124,6 @@ class InsertionPayrollTestCase(CompanyTestMixin, ModuleTestCase):
         fiscalyear.save()
         FiscalYear.create_period([fiscalyear])
 
-    @contextmanager
-    def refused(self, exception, regex):
-        transaction = Transaction()
-        cursor = transaction.connection.cursor()
-        cursor.execute('SAVEPOINT refused')
-        try:
-            with self.assertRaisesRegex(exception, regex) as cm:
-                yield cm
-        finally:
-            cursor.execute('ROLLBACK TO SAVEPOINT refused')
-            cursor.execute('RELEASE SAVEPOINT refused')
-            transaction.cache.clear()
-
     @with_transaction()
     def test_hand_worked_month(self):
         "An ACI month of 10 contracts: hours, ETP, aid and the journal entry"
@@ -178,8 +142,10 @@ class InsertionPayrollTestCase(CompanyTestMixin, ModuleTestCase):
             import_ = Import.import_file(company, csv_file(MONTH), 'mars.csv')
             lines = Line.search([('import_', '=', import_.id)])
             self.assertEqual(len(lines), 10)
-            Line.validate_line(lines)
-            Line.post(lines)
+            # The buttons of the import: validate, then post the file
+            Import.validate_lines([import_])
+            self.assertEqual({l.state for l in lines}, {'validated'})
+            Import.post_lines([import_])
             self.assertEqual({l.state for l in lines}, {'posted'})
             move, = {l.move for l in lines}
             self.assertEqual(move.state, 'posted')
@@ -379,6 +345,67 @@ class InsertionPayrollTestCase(CompanyTestMixin, ModuleTestCase):
             agreement.etp = Decimal('2.2')  # 2.25 / 2.2 = 102 %: no alert
             agreement.save()
             self.assertIsNone(agreement.etp_status(D(2026, 3, 31))['alert'])
+
+    @with_transaction()
+    def test_etp_row_ids(self):
+        """Two AFs over the same months get one ETP row per AF and month,
+        each with its own id, even with ids past 1 000 and very large ones"""
+        pool = Pool()
+        Agreement = pool.get('insertion.agreement')
+        Etp = pool.get('insertion.payroll.etp')
+        Line = pool.get('insertion.payroll.line')
+        Import = pool.get('insertion.payroll.import')
+        transaction = Transaction()
+        database, connection = transaction.database, transaction.connection
+        company = self.structure()
+        with set_company(company):
+            self.staff(company, ['A1'])
+            aci = self.agreement(company)
+            # The second AF takes an id 1 000 above the first: with the old
+            # id (first line id x 1000 + AF id) its January row met the
+            # ACI's February row, whose first line id is one more.
+            # (setnextid: the next id is the value on SQLite, one more on
+            # PostgreSQL)
+            shift = 1 if backend.name == 'postgresql' else 0
+            database.setnextid(
+                connection, Agreement._table, aci.id + 1000 - shift)
+            ai = Agreement(company=company, number='AI051260013A0M0',
+                measure='ai', start_date=D(2026, 1, 1),
+                end_date=D(2026, 12, 31), etp=Decimal(1),
+                reference_hours=Decimal(1607), modulation=Decimal(0))
+            ai.save()
+            self.assertEqual(ai.id, aci.id + 1000)
+            for month in ['2026-01', '2026-02']:
+                Import.import_file(company, csv_file([
+                            ('A1', '112,67', '110', '1000', '200', '50',
+                                '800', '0', '0', '')], month=month))
+            # An AF with a very large id (the pairing stays in 64 bits)
+            database.setnextid(connection, Agreement._table, 90_000_000)
+            big = Agreement(company=company, number='EI051260013A0M0',
+                measure='ei', start_date=D(2026, 2, 1),
+                end_date=D(2026, 12, 31), etp=Decimal(1),
+                reference_hours=Decimal(1505), modulation=Decimal(0))
+            big.save()
+            Agreement.validate_agreement([ai, big])
+            Line.validate_line(Line.search([]))
+            rows = Etp.search([])
+            self.assertEqual(len({r.id for r in rows}), 5)
+            self.assertEqual(sorted(
+                    (r.agreement.number, r.month, r.hours) for r in rows), [
+                    ('ACI051260013A0M0', D(2026, 1, 1), Decimal('112.67')),
+                    ('ACI051260013A0M0', D(2026, 2, 1), Decimal('112.67')),
+                    ('AI051260013A0M0', D(2026, 1, 1), Decimal('112.67')),
+                    ('AI051260013A0M0', D(2026, 2, 1), Decimal('112.67')),
+                    ('EI051260013A0M0', D(2026, 2, 1), Decimal('112.67')),
+                    ])
+            # Each id reads back its own row: AI's 1 607 h make 0.0701 ETP
+            row, = Etp.search([
+                    ('agreement', '=', ai.id), ('month', '=', D(2026, 1, 1))])
+            self.assertEqual(Etp(row.id).etp, Decimal('0.0701'))
+            # The EI row's id: id² + id + 24 313 (02/2026), about 8.1 × 10¹⁵
+            self.assertGreaterEqual(big.id, 90_000_000)
+            row, = Etp.search([('agreement', '=', big.id)])
+            self.assertEqual(row.id, big.id ** 2 + big.id + 24313)
 
 
     @with_transaction()

@@ -1,0 +1,48 @@
+"""What the benchmarks (scripts/bench_<name>.py) share: PostgreSQL, a fresh
+database with a module activated, the log and the JSON result."""
+import json
+import os
+import pathlib
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def fresh_database(name, module):
+    """Drop the database name and create it with module activated (from
+    Tryton's DB_CACHE when it has it); return its pool"""
+    uri = os.environ.setdefault(
+        'TRYTOND_DATABASE_URI', 'postgresql://postgres@127.0.0.1:5432/')
+    if not uri.startswith('postgresql'):
+        sys.exit('the benchmark runs on PostgreSQL (TRYTOND_DATABASE_URI)')
+    os.environ.setdefault('DB_NAME', name)
+    os.environ.setdefault('DB_CACHE', str(ROOT / 'var' / 'db-cache'))
+
+    import psycopg
+    from trytond.tests.test_tryton import DB_NAME, activate_module
+    with psycopg.connect(
+            uri.rstrip('/') + '/postgres', autocommit=True) as connection:
+        connection.execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)'
+            % DB_NAME)
+    started = time.monotonic()
+    activate_module(module)
+    log('%s activated in %.0fs' % (module, time.monotonic() - started))
+
+    from trytond.pool import Pool
+    pool = Pool(DB_NAME)
+    if DB_NAME not in Pool.database_list():
+        pool.init()
+    return pool
+
+
+def write_result(name, values):
+    "Write the results as var/bench/<name>.json"
+    output = ROOT / 'var' / 'bench' / ('%s.json' % name)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(values, indent=1))
+    log('wrote %s' % output)
