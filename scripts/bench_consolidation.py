@@ -141,7 +141,6 @@ def build(pool, database, members, lines, year):
     ModelData = pool.get('ir.model.data')
     Template = pool.get('account.account.template')
     Journal = pool.get('account.journal')
-    Company = pool.get('company.company')
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     sirets = [n for n in ('412345027%05d' % i for i in range(5000))
         if stdnum_siret.is_valid(n)]

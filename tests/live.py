@@ -418,6 +418,29 @@ def serve_built(directory, prefix, script, members, users):
         database.drop()
 
 
+def create_users(spec, companies):
+    """Server side, in a builder: the users of spec, {login: (keys, role)}
+    where keys is a company key or a list of them (the first is the current
+    company) and role a `hub` role's XML id.  Return {login: id}."""
+    from trytond.pool import Pool
+    pool = Pool()
+    ModelData = pool.get('ir.model.data')
+    User = pool.get('res.user')
+    UserRole = pool.get('res.user.role')
+    ids = {}
+    for login, (keys, role) in spec['users'].items():
+        keys = [keys] if isinstance(keys, str) else keys
+        user = User(
+            login=login, name=login.replace('_', ' ').title(),
+            password=spec['passwords'][login],
+            companies=[companies[k] for k in keys],
+            company=companies[keys[0]])
+        user.roles = [UserRole(role=ModelData.get_id('hub', role))]
+        user.save()
+        ids[login] = user.id
+    return ids
+
+
 def connect(live, user):
     "A client of the live server logged in as user, with its context"
     client = live['server'].client()

@@ -18,7 +18,8 @@ from decimal import Decimal
 
 import pytest
 
-from live import RPCError, connect, read, search, serve_built
+from live import (
+    RPCError, connect, create_users, read, search, serve_built)
 
 MEMBERS = {
     'a': {
@@ -75,8 +76,6 @@ def _populate(pool, spec):
     Move = pool.get('account.move')
     Period = pool.get('account.period')
     Date = pool.get('ir.date')
-    User = pool.get('res.user')
-    UserRole = pool.get('res.user.role')
 
     today = Date.today()
     template = Template(ModelData.get_id(
@@ -112,15 +111,7 @@ def _populate(pool, spec):
             'name': company.rec_name,
             'move_lines': sorted(line.id for line in move.lines),
             }
-    for login, (key, role) in spec['users'].items():
-        company = companies[key]
-        user = User(
-            login=login, name=login.replace('_', ' ').title(),
-            password=spec['passwords'][login],
-            companies=[company], company=company)
-        user.roles = [UserRole(role=ModelData.get_id('hub', role))]
-        user.save()
-        result['users'][login] = user.id
+    result['users'] = create_users(spec, companies)
     return result
 
 

@@ -20,7 +20,8 @@ from decimal import Decimal
 
 import pytest
 
-from live import RPCError, connect, read, search, serve_built
+from live import (
+    RPCError, connect, create_users, read, search, serve_built)
 
 MEMBERS = {
     'a': {'name': "Jardins Alpha", 'siret': '41234501900019',
@@ -65,12 +66,9 @@ def _populate(pool, spec):
     Employee = pool.get('company.employee')
     Exit = pool.get('insertion.exit')
     Member = pool.get('hub.member')
-    ModelData = pool.get('ir.model.data')
     Party = pool.get('party.party')
     Pass = pool.get('insertion.pass')
     Profile = pool.get('insertion.employee.profile')
-    User = pool.get('res.user')
-    UserRole = pool.get('res.user.role')
 
     euro, = Currency.search([('code', '=', 'EUR')]) or [None]
     if not euro:
@@ -118,15 +116,7 @@ def _populate(pool, spec):
             'exit': exit.id,
             }
 
-    for login, (keys, role) in spec['users'].items():
-        user = User(
-            login=login, name=login.replace('_', ' ').title(),
-            password=spec['passwords'][login],
-            companies=[companies[k] for k in keys],
-            company=companies[keys[0]])
-        user.roles = [UserRole(role=ModelData.get_id('hub', role))]
-        user.save()
-        result['users'][login] = user.id
+    result['users'] = create_users(spec, companies)
     return result
 
 

@@ -18,7 +18,8 @@ from decimal import Decimal
 
 import pytest
 
-from live import RPCError, connect, read, search, serve_built
+from live import (
+    RPCError, connect, create_users, read, search, serve_built)
 
 # What each member gets; the figures differ so that a leak shows.
 MEMBERS = {
@@ -100,8 +101,6 @@ def _populate(pool, spec, log):
     Template = pool.get('account.account.template')
     Account = pool.get('account.account')
     Date = pool.get('ir.date')
-    User = pool.get('res.user')
-    UserRole = pool.get('res.user.role')
 
     today = Date.today()
     template = Template(ModelData.get_id('account_fr', 'root'))
@@ -123,15 +122,7 @@ def _populate(pool, spec, log):
             a.id for a in Account.search([('company', '=', company.id)]))
         result['members'][key] = data
 
-    for login, (key, role) in spec['users'].items():
-        company = companies[key]
-        user = User(
-            login=login, name=login.replace('_', ' ').title(),
-            password=spec['passwords'][login],
-            companies=[company], company=company)
-        user.roles = [UserRole(role=ModelData.get_id('hub', role))]
-        user.save()
-        result['users'][login] = user.id
+    result['users'] = create_users(spec, companies)
     log('users created')
     return result
 

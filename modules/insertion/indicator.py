@@ -343,7 +343,7 @@ class BoardReport(Report):
         company = Company(data['company']) if data.get('company') else None
         context['year'] = year
         context['structure'] = company
-        context['rows'] = rows = cls.rows(
+        context['rows'] = cls.rows(
             year, company.id if company else None)
         context['bars'] = cls.bars
         context['structure_name'] = (
