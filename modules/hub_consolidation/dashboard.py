@@ -111,7 +111,9 @@ class DashboardLine(ModelView):
             ], "Indicator", readonly=True)
     name = fields.Char("Member", readonly=True)
     value = fields.Numeric("Value", digits=(16, 2), readonly=True)
-    previous = fields.Numeric("Last Year", digits=(16, 2), readonly=True)
+    previous = fields.Numeric("Comparison", digits=(16, 2), readonly=True,
+        help="Last year's figure to the same date for the result and the "
+        "cash; the conventioned ETP pro rata temporis for the ETP.")
 
 
 class OpenDashboard(Wizard):

@@ -40,6 +40,10 @@ STAFF = {
     }
 # The collective's IT facilitator's time for the members, per month
 SHARED = {'jardins': 25, 'recyclerie': 20, 'batiment': 15}
+# Its hub_invoicing service: the shared 60 % of his monthly cost, gross
+# 2 500 + 30 % employer contributions = 3 250, i.e. 1 950 a month
+SHARED_SERVICE = "Animation informatique partagée"
+SHARED_COST = Decimal('1950.00')
 HEADER = ('mois;matricule;heures_payees;heures_travaillees;brut;'
     'cotisations_salariales;cotisations_patronales;net;impot_preleve\n')
 
@@ -84,9 +88,12 @@ class Demo(metaclass=PoolMeta):
                 with Transaction().set_context(company=member.company.id):
                     Line.post([l for l in lines
                             if l.company == member.company])
-        cls._payroll_shared(members, staff, months)
+        facilitator = cls._payroll_shared(members, staff, months)
         cls._payroll_aid(members, months)
-        return cls._payroll_totals(companies)
+        result = cls._payroll_totals(companies)
+        result['shared_billing'] = cls._payroll_shared_billing(
+            members, facilitator, months, today)
+        return result
 
     @classmethod
     def _payroll_fiscalyears(cls, member, months):
@@ -238,6 +245,44 @@ class Demo(metaclass=PoolMeta):
                     'percentage': Decimal(percentage),
                     } for month in months
                 for key, percentage in SHARED.items() if key in members])
+        return contract.employee
+
+    @classmethod
+    def _payroll_shared_billing(cls, members, facilitator, months, today):
+        """The hub_invoicing service billing the facilitator's time on his
+        hours, and the billing run of hub_invoicing's demo (the last
+        complete month, already run before the payroll existed) run again
+        for it: a second invoice per member served"""
+        pool = Pool()
+        try:
+            Service = pool.get('hub.service')
+            Run = pool.get('hub.billing.run')
+            Account = pool.get('account.account')
+        except KeyError:  # hub_invoicing not activated
+            return None
+        collective = members.get('collective')
+        if not collective or not facilitator:
+            return None
+        company = collective.company
+        accounts = Account.search([
+                ('company', '=', company.id), ('code', '=', '706')], limit=1)
+        with Transaction().set_context(company=company.id):
+            service = Service(name=SHARED_SERVICE, company=company,
+                cost=SHARED_COST, key='shared_hours',
+                shared_employee=facilitator, periodicity='month',
+                account=accounts[0] if accounts else None)
+            service.save()
+            # The month of hub_invoicing's demo run
+            start = today.replace(day=1) - relativedelta(months=1)
+            if start.year != today.year:
+                start = today.replace(day=1)
+            if start not in months:  # no time recorded for it
+                return {'service': service.rec_name}
+            run = Run.get_run(company, 'month', start)
+            Run.process([run])
+            run = Run(run.id)
+            return {'service': service.rec_name, 'run': run.rec_name,
+                'invoices': len(run.invoices)}
 
     @classmethod
     def _payroll_aid(cls, members, months):

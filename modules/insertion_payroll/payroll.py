@@ -949,6 +949,14 @@ class Agreement(metaclass=PoolMeta):
             return None
         return self.base_aid * (1 + self.modulation / 100)
 
+    def etp_expected_between(self, start, date):
+        """The conventioned ETP pro rata temporis of the AF's months from
+        start (the AF's start when None) to the month of date"""
+        start = month_start(start) if start else None
+        elapsed = len([m for m in self.months()
+                if m <= date and (start is None or m >= start)])
+        return self.etp * elapsed / len(self.months())
+
     def etp_status(self, date):
         """The ETP consumed up to the end of the month of date against the
         conventioned ETP pro rata temporis, and the projection at the
@@ -957,7 +965,7 @@ class Agreement(metaclass=PoolMeta):
         total_months = len(self.months())
         elapsed = len(rows)
         consumed = sum((r[2] for r in rows), Decimal(0))
-        expected = self.etp * elapsed / total_months
+        expected = self.etp_expected_between(None, date)
         projection = (consumed * total_months / elapsed
             if elapsed else Decimal(0))
         ratio = projection / self.etp if self.etp else Decimal(0)

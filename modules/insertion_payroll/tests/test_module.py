@@ -51,7 +51,7 @@ def csv_file(rows, month='2026-03', sep=';', encoding='utf-8'):
 class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
     "Test Insertion Payroll module"
     module = 'insertion_payroll'
-    extras = ['hub_invoicing']
+    extras = ['hub_invoicing', 'hub_consolidation']
 
     @property
     def _skip_company_rule(self):
@@ -185,6 +185,21 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
             self.assertEqual(row.hours, Decimal('1204.70'))
             self.assertEqual(row.etp, Decimal('0.6619'))
             self.assertEqual(row.aid_accrued, Decimal('16680.46'))
+            # The directors' dashboard at 31 March: ETP consumed since
+            # 1 January = nothing in January and February + 0.6619 in March
+            # = 0.6619, against 8 ETP conventioned x 3 months / 12 = 2.0000;
+            # at 15 March the month counts whole as well (same figures); at
+            # 28 February nothing consumed against 8 x 2 / 12 = 1.3333
+            Dashboard = pool.get('hub.consolidation.dashboard')
+            for date, figures in [
+                    (D(2026, 3, 31), (Decimal('0.6619'), Decimal('2.0000'))),
+                    (D(2026, 3, 15), (Decimal('0.6619'), Decimal('2.0000'))),
+                    (D(2026, 2, 28), (Decimal('0.0000'), Decimal('1.3333'))),
+                    ]:
+                self.assertEqual([(l['name'], l['value'], l['previous'])
+                        for l in Dashboard.compute(date)['lines']
+                        if l['kind'] == 'etp'],
+                    [("Jardins", *figures)])
             # The aid is posted as income against the State receivable
             accrual = agreement.accrue_aid(D(2026, 3, 1))
             self.assertEqual(accrual.amount, Decimal('16680.46'))
