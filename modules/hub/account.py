@@ -11,6 +11,26 @@ class Account(metaclass=PoolMeta):
     __name__ = 'account.account'
 
     @classmethod
+    def open_account(cls, company, code):
+        """The first open account of company with code or under it, else a
+        new sub-account code + '0' of the closed account code (as French
+        charts close 421 or 74 to be detailed), for builders of data"""
+        accounts = cls.search([
+                ('company', '=', company.id),
+                ['OR', ('code', '=', code), ('code', 'like', code + '_%')],
+                ('type', '!=', None),
+                ('closed', '!=', True),
+                ], order=[('code', 'ASC')], limit=1)
+        if accounts:
+            return accounts[0]
+        parent, = cls.search([
+                ('company', '=', company.id), ('code', '=', code)])
+        account = cls(company=company, parent=parent, code=code + '0',
+            name=parent.name, type=parent.type)
+        account.save()
+        return account
+
+    @classmethod
     def _update_mptt(cls, field_names, list_ids, values=None):
         """Renumber the nested set with the set-based rebuild below.
 

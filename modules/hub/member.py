@@ -247,6 +247,20 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
         return accounts[0] if accounts else None
 
     @classmethod
+    def ensure_fiscalyears(cls, company, dates):
+        "Open, as onboarding does, the calendar years of dates not covered"
+        FiscalYear = Pool().get('account.fiscalyear')
+        for date in sorted(dates):
+            if not FiscalYear.search([
+                        ('company', '=', company.id),
+                        ('start_date', '<=', date),
+                        ('end_date', '>=', date),
+                        ], limit=1):
+                cls._onboard_fiscalyear(company,
+                    date.replace(month=1, day=1),
+                    date.replace(month=12, day=31))
+
+    @classmethod
     def _onboard_fiscalyear(cls, company, start, end):
         pool = Pool()
         FiscalYear = pool.get('account.fiscalyear')

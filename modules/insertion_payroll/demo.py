@@ -65,6 +65,7 @@ class Demo(metaclass=PoolMeta):
         insertion contracts of the demo; once."""
         pool = Pool()
         Line = pool.get('insertion.payroll.line')
+        Member = pool.get('hub.member')
         companies = [m.company.id for m in members.values()]
         if not companies or Line.search(
                 [('company', 'in', companies)], limit=1):
@@ -77,7 +78,7 @@ class Demo(metaclass=PoolMeta):
             company = member.company
             with Transaction().set_context(
                     company=company.id, companies=[company.id]):
-                cls._payroll_fiscalyears(member, months)
+                Member.ensure_fiscalyears(company, months)
                 cls._payroll_configuration(member)
                 staff[key] = cls._payroll_staff(member, months[0])
                 cls._payroll_import(member, months, staff[key], rng)
@@ -88,6 +89,7 @@ class Demo(metaclass=PoolMeta):
                 with Transaction().set_context(company=member.company.id):
                     Line.post([l for l in lines
                             if l.company == member.company])
+        cls._payroll_settle(Line.search([('company', 'in', companies)]))
         facilitator = cls._payroll_shared(members, staff, months)
         cls._payroll_aid(members, months)
         result = cls._payroll_totals(companies)
@@ -96,19 +98,31 @@ class Demo(metaclass=PoolMeta):
         return result
 
     @classmethod
-    def _payroll_fiscalyears(cls, member, months):
-        "The fiscal years of the months, opened as onboarding does"
+    def _payroll_settle(cls, lines):
+        """Pay each payroll move from the bank on its date: the net pay, the
+        contributions and the tax withheld it owes (the credits)"""
         pool = Pool()
-        FiscalYear = pool.get('account.fiscalyear')
-        Member = pool.get('hub.member')
-        for month in months:
-            if not FiscalYear.search([
-                        ('company', '=', member.company.id),
-                        ('start_date', '<=', month),
-                        ('end_date', '>=', month),
-                        ], limit=1):
-                Member._onboard_fiscalyear(member.company,
-                    month.replace(month=1), month.replace(month=12, day=31))
+        Account = pool.get('account.account')
+        Move = pool.get('account.move')
+        MoveLine = pool.get('account.move.line')
+        moves, settlements = {l.move for l in lines if l.move}, []
+        for move in sorted(moves, key=lambda m: (m.company.id, m.date)):
+            bank, = Account.search([
+                    ('company', '=', move.company.id), ('code', '=', '5121'),
+                    ])
+            owed = [l for l in move.lines if l.credit]
+            total = sum(l.credit for l in owed)
+            settlements.append(Move(
+                    company=move.company, journal=move.journal,
+                    date=move.date, period=move.period,
+                    description="Paiement de la paie",
+                    lines=[MoveLine(account=l.account, debit=l.credit,
+                            credit=0, party=l.party) for l in owed]
+                    + [MoveLine(account=bank, debit=0, credit=total)]))
+        Move.save(settlements)
+        for company in {m.company for m in settlements}:
+            with Transaction().set_context(company=company.id):
+                Move.post([m for m in settlements if m.company == company])
 
     @classmethod
     def _payroll_configuration(cls, member):
@@ -125,22 +139,7 @@ class Demo(metaclass=PoolMeta):
         for name, code in DEFAULT_ACCOUNTS:
             if name in values:
                 continue
-            accounts = Account.search([
-                    ('company', '=', company.id),
-                    ('code', 'like', code + '_%'),
-                    ('type', '!=', None),
-                    ('closed', '!=', True),
-                    ], order=[('code', 'ASC')], limit=1)
-            if not accounts:
-                parent, = Account.search([
-                        ('company', '=', company.id),
-                        ('code', '=', code),
-                        ])
-                accounts = [Account(company=company, parent=parent,
-                        code=code + '0', name=parent.name,
-                        type=parent.type)]
-                accounts[0].save()
-            values[name] = accounts[0].id
+            values[name] = Account.open_account(company, code).id
         Configuration.create([values])
 
     @classmethod

@@ -1,0 +1,111 @@
+# This file is part of Pôle.
+"""Demo bookkeeping: the members' own funds on the bank at the start, and
+their income of the twelve complete months before today (sales and
+operating subsidies, received on the bank), from each member's "income" in
+the demo definition; built once."""
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+CENT = Decimal('0.01')
+# (key of the amount, description, accounts to credit in order, monthly):
+# the opening funds once (an association's first net position, a SCOP's
+# capital), the yearly sales and subsidies in twelve months
+INCOME = [
+    ('funds', "Situation d'ouverture", ['1021', '10131'], False),
+    ('sales', "Ventes et prestations", ['706'], True),
+    ('subsidies', "Subventions d'exploitation", ['74'], True),
+    ]
+
+
+class Demo(metaclass=PoolMeta):
+    __name__ = 'hub.demo'
+
+    @classmethod
+    def build(cls, definition, today=None):
+        result = super().build(definition, today=today)
+        today = today or Pool().get('ir.date').today()
+        values = {v['key']: v['income'] for v in definition['members']
+            if v.get('income')}
+        result['income'] = cls.build_income(result['members'], values, today)
+        return result
+
+    @classmethod
+    def build_income(cls, members, values, today):
+        """Post each member's opening funds, and its yearly income in twelve
+        monthly moves, on the bank; return the income posted"""
+        pool = Pool()
+        Member = pool.get('hub.member')
+        Move = pool.get('account.move')
+        Line = pool.get('account.move.line')
+        Journal = pool.get('account.journal')
+        Period = pool.get('account.period')
+        journals = {t: Journal.search([('type', '=', t)], limit=1)[0]
+            for t in ['general', 'revenue']}
+        last = today.replace(day=1) - relativedelta(months=1)
+        months = [last - relativedelta(months=i) for i in range(11, -1, -1)]
+        total, moves = Decimal(0), []
+        for key, income in values.items():
+            member = members.get(key)
+            if not member:
+                continue
+            company = member.company
+            with Transaction().set_context(company=company.id):
+                if Move.search([
+                            ('company', '=', company.id),
+                            ('description', 'in', [i[1] for i in INCOME]),
+                            ], limit=1):
+                    continue
+                Member.ensure_fiscalyears(company, months)
+                bank = cls._income_account(company, '5121')
+                vat = (cls._income_account(company, '44571')
+                    if member.vat_liable else None)
+                for name, description, codes, monthly in INCOME:
+                    yearly = Decimal(str(income.get(name, 0)))
+                    if not yearly:
+                        continue
+                    account = cls._income_account(company, *codes)
+                    parts = 12 if monthly else 1
+                    part = (yearly / parts).quantize(CENT)
+                    for i, month in enumerate(months[:parts]):
+                        # The last month takes the rounding: the parts add up
+                        amount = (yearly - (parts - 1) * part
+                            if i == parts - 1 else part)
+                        lines = [Line(account=account,
+                                debit=0, credit=amount)]
+                        received = amount
+                        if vat and name == 'sales':
+                            tax = (amount * Decimal('0.2')).quantize(CENT)
+                            lines.append(Line(account=vat,
+                                    debit=0, credit=tax))
+                            received += tax
+                        lines.append(Line(account=bank,
+                                debit=received, credit=0))
+                        date = (month + relativedelta(day=31) if monthly
+                            else month)
+                        journal = journals['revenue' if monthly else 'general']
+                        moves.append(Move(company=company, journal=journal,
+                                date=date, description=description,
+                                period=Period.find(company, date=date),
+                                lines=lines))
+                        if monthly:
+                            total += amount
+        if moves:
+            Move.save(moves)
+            for company in {m.company for m in moves}:
+                with Transaction().set_context(company=company.id):
+                    Move.post([m for m in moves if m.company == company])
+        return {'moves': len(moves), 'total': total}
+
+    @classmethod
+    def _income_account(cls, company, *codes):
+        "The open account of the first of codes the chart has"
+        Account = Pool().get('account.account')
+        for code in codes[:-1]:
+            if Account.search([
+                        ('company', '=', company.id), ('code', '=', code)]):
+                return Account.open_account(company, code)
+        return Account.open_account(company, codes[-1])
