@@ -1,12 +1,41 @@
 # This file is part of Pôle.
 import datetime as dt
 
+import trytond.config as config
+from trytond.i18n import gettext
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 
 class User(metaclass=PoolMeta):
     __name__ = 'res.user'
+
+    @classmethod
+    def set_preferences(cls, values):
+        # Stock writes the current company and employee without checking
+        # them against the user's own: refuse another member's.
+        user_id = Transaction().user
+        if user_id:
+            with without_check_access():
+                cls._hub_check_preferences(cls(user_id), values)
+        super().set_preferences(values)
+
+    @classmethod
+    def _hub_check_preferences(cls, user, values):
+        pool = Pool()
+        Company = pool.get('company.company')
+        Employee = pool.get('company.employee')
+        company = values.get('company')
+        if company and company not in {c.id for c in user.companies}:
+            found = Company.search([('id', '=', company)])
+            raise AccessError(gettext('hub.msg_preferences_company',
+                    company=found[0].rec_name if found else company))
+        employee = values.get('employee')
+        if employee and employee not in {e.id for e in user.employees}:
+            found = Employee.search([('id', '=', employee)])
+            raise AccessError(gettext('hub.msg_preferences_employee',
+                    employee=found[0].rec_name if found else employee))
 
     @classmethod
     def sync_roles(cls, users=None, date=None, clear=False):
@@ -38,3 +67,15 @@ class User(metaclass=PoolMeta):
                         [[user], {'companies': [('add', sorted(missing))]}])
             if to_write:
                 cls.write(*to_write)
+
+
+class LoginAttempt(metaclass=PoolMeta):
+    __name__ = 'res.user.login.attempt'
+
+    @staticmethod
+    def delay():
+        # Stock bans a login for the whole session timeout (8 h in the
+        # demo) after max_attempt failures: anyone could lock the
+        # accountant out for the day.  [session] ban_minutes, 15 by default.
+        minutes = config.getint('session', 'ban_minutes', default=15)
+        return dt.datetime.now() - dt.timedelta(minutes=minutes)
