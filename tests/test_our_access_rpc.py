@@ -208,6 +208,16 @@ def _populate(pool, spec):
             'payment': payment.id,
             'run': run.id,
             'income': Consolidation.hub_roots('income')[0].id,
+            # The clients send the action of a report in its data
+            'reports': {
+                name: ModelData.get_id(module, xml_id)
+                for name, module, xml_id in [
+                    ('trial_balance', 'hub_bookkeeping',
+                        'report_trial_balance'),
+                    ('statement', 'hub_bookkeeping', 'report_statement'),
+                    ('consolidation', 'hub_consolidation',
+                        'report_statement'),
+                    ]},
             })
     result['users'] = create_users(spec, companies)
     return result
@@ -268,6 +278,10 @@ def rpc_date(iso):
     return {'__class__': 'date', 'year': year, 'month': month, 'day': day}
 
 
+def rpc_decimal(value):
+    return {'__class__': 'Decimal', 'decimal': value}
+
+
 def rpc_bytes(data):
     return {'__class__': 'bytes', 'base64': base64.b64encode(data).decode()}
 
@@ -314,15 +328,17 @@ def test_outsiders_run_no_accountant_wizard(live, clients, login):
     for name in OUR_WIZARDS:
         refused(lambda: client.call('wizard.%s.create' % name, [client.ctx]),
             WIZARD_ERROR)
-    b = live['members']['b']
+    b, reports = live['members']['b'], live['reports']
     refused(lambda: client.call(
             'report.hub.bookkeeping.trial_balance.execute',
-            [[b['member']], {'id': b['member'], 'period': b['period']},
+            [[b['member']], {'id': b['member'], 'period': b['period'],
+                    'action_id': reports['trial_balance']},
                 client.ctx]), REPORT_ERROR)
     refused(lambda: client.call(
             'report.hub.bookkeeping.statement.execute',
             [[b['member']], {'id': b['member'],
-                    'fiscalyear': b['fiscalyear'], 'period': None},
+                    'fiscalyear': b['fiscalyear'], 'period': None,
+                    'action_id': reports['statement']},
                 client.ctx]), REPORT_ERROR)
 
 
@@ -383,7 +399,7 @@ def test_aid_payment(live, clients):
             [payment], ['amount']), READ_RULE_ERROR)
     for call in [
             lambda: director.model('insertion.payroll.aid.payment', 'write',
-                [payment], {'amount': Decimal('1.00')}),
+                [payment], {'amount': rpc_decimal('1.00')}),
             lambda: director.model(
                 'insertion.payroll.aid.payment', 'delete', [payment]),
             ]:
@@ -392,14 +408,16 @@ def test_aid_payment(live, clients):
     working_in(comptable, live['members']['a']['company'])
     for call in [
             lambda: comptable.model('insertion.payroll.aid.payment', 'write',
-                [payment], {'amount': Decimal('1.00')}),
+                [payment], {'amount': rpc_decimal('1.00')}),
             lambda: comptable.model(
                 'insertion.payroll.aid.payment', 'delete', [payment]),
             ]:
         refused(call, 'You are not allowed to')
     assert rows(live, 'insertion_payroll_aid_payment') == before
-    # The board reads it: a figure of a structure, 12 x 24 000.00 / 12
+    # The board reads it working in both: a figure of a structure,
+    # 12 x 24 000.00 / 12
     board = clients['board']
+    working_in(board, live['members']['a']['company'], 'all')
     figures, = read(board, 'insertion.payroll.aid.payment', [payment],
         ['amount'])
     assert figures['amount'] == Decimal('24000.00')
@@ -534,7 +552,9 @@ def test_consolidation(live, clients):
     refused(lambda: counsellor.call(
             'report.hub.consolidation.statement.execute', [[], {
                     'from_date': rpc_date(month), 'to_date': rpc_date(month),
-                    'members': []}, counsellor.ctx]), REPORT_ERROR)
+                    'members': [],
+                    'action_id': live['reports']['consolidation']},
+                counsellor.ctx]), REPORT_ERROR)
     refused(lambda: counsellor.model(
             'account.consolidation', 'hub_dashboard', None),
         'Only the collective')
