@@ -162,6 +162,8 @@ class TrialBalancePrint(Wizard):
     print_ = StateReport('hub.bookkeeping.trial_balance')
 
     def do_print_(self, action):
+        Member = Pool().get('hub.member')
+        Member.check_report_access(self.start.member, period=self.start.period)
         return action, {
             'id': self.start.member.id,
             'ids': [self.start.member.id],
@@ -179,8 +181,11 @@ class TrialBalance(CompanyReport):
         Member = pool.get('hub.member')
         Period = pool.get('account.period')
         context = super().get_context(records, header, data)
+        # data comes from the client: the member and its period are checked
+        member = Member(data['id'])
         period = Period(data['period'])
-        context['member'] = Member(data['id']) if data.get('id') else None
+        Member.check_report_access(member, period=period)
+        context['member'] = member
         context['period'] = period
         context['previous'] = Member.previous_period(period)
         context['rows'] = rows = Member.trial_balance(period.id)

@@ -18,6 +18,7 @@ from sql.conditionals import Case, Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
 from trytond.transaction import Transaction, TransactionError
@@ -90,9 +91,13 @@ class Member(metaclass=PoolMeta):
 
     @classmethod
     def _batch_members(cls, members):
-        "The members to run a batch on: all active ones when none is given"
+        """The members to run a batch on: all active ones when none is
+        given; each must be one whose books the user was given, checked
+        before anything is done"""
         if members is None:
             members = cls.search([])
+        for member in members:
+            cls._check_batch_access(cls(member.id))
         return [m.id for m in members]
 
     @classmethod
@@ -110,7 +115,6 @@ class Member(metaclass=PoolMeta):
             result = {
                 'member': name, 'member_id': member_id, 'action': action}
             try:
-                cls._check_batch_access(cls(member_id))
                 status, detail = cls._batch_one(member_id, func, *args)
             except Exception as exception:
                 logger.info(
@@ -152,16 +156,44 @@ class Member(metaclass=PoolMeta):
 
     @classmethod
     def _check_batch_access(cls, member):
-        "The user works only on the books of the companies given to him"
+        """The user works only on the books of the companies given to him.
+        Whatever the context: the batch wizard runs without access checks.
+        The companies given, not only those of the company filter: the
+        batch works in each member's company in turn, as the company
+        switcher would."""
         pool = Pool()
         User = pool.get('res.user')
         transaction = Transaction()
-        if transaction.user and transaction.check_access:
+        if transaction.user:
             user = User(transaction.user)
             if member.company not in user.companies:
-                raise BookkeepingError(gettext(
+                raise AccessError(gettext(
                         'hub_bookkeeping.msg_no_company_access',
                         member=member.rec_name))
+
+    @classmethod
+    def check_report_access(cls, member, period=None, fiscalyear=None):
+        """A report of member's books (a period or fiscal year of them):
+        refused unless the user works in its company now (res.user
+        get_companies(), what the record rules allow), as the wizards and
+        a report's data are not checked by Tryton"""
+        pool = Pool()
+        User = pool.get('res.user')
+        if (Transaction().user
+                and member.company.id not in User.get_companies()):
+            raise AccessError(gettext(
+                    'hub_bookkeeping.msg_no_company_access',
+                    member=member.rec_name))
+        for record in [period, fiscalyear]:
+            if record is not None and record.company != member.company:
+                raise AccessError(gettext(
+                        'hub_bookkeeping.msg_report_other_member',
+                        member=member.rec_name, record=record.rec_name))
+        if (period is not None and fiscalyear is not None
+                and period.fiscalyear != fiscalyear):
+            raise AccessError(gettext(
+                    'hub_bookkeeping.msg_report_other_member',
+                    member=member.rec_name, record=period.rec_name))
 
     @classmethod
     def _fiscalyear_at(cls, member, date):
@@ -400,10 +432,19 @@ class Member(metaclass=PoolMeta):
         Line = pool.get('account.move.line')
         Account = pool.get('account.account')
         ModelAccess = pool.get('ir.model.access')
-        # The caller must be allowed to read the move lines and the period
-        # (company rule).
+        # The caller must be allowed to read the move lines and to work in
+        # the period's company (its record rule).
         ModelAccess.check(Line.__name__, 'read')
-        period, = Period.search([('id', '=', int(period_id))])
+        period = Period(int(period_id))
+        member, = cls.search([
+                ('company', '=', period.company.id),
+                ('active', 'in', [True, False]),
+                ]) or [None]
+        if member is None:
+            raise AccessError(gettext(
+                    'hub_bookkeeping.msg_period_no_member',
+                    period=period.rec_name))
+        cls.check_report_access(member, period=period)
         previous = cls.previous_period(period)
         period_ids = [period.id] + ([previous.id] if previous else [])
 

@@ -119,6 +119,9 @@ class StatementPrint(Wizard):
     print_ = StateReport('hub.bookkeeping.statement')
 
     def do_print_(self, action):
+        Member = Pool().get('hub.member')
+        Member.check_report_access(self.start.member,
+            period=self.start.period, fiscalyear=self.start.fiscalyear)
         return action, {
             'id': self.start.member.id,
             'ids': [self.start.member.id],
@@ -138,12 +141,18 @@ class Statement(CompanyReport):
         FiscalYear = pool.get('account.fiscalyear')
         Period = pool.get('account.period')
         context = super().get_context(records, header, data)
+        # data comes from the client: the member, its fiscal year and
+        # period are checked
         member = Member(data['id'])
-        if data.get('period'):
-            current = Period(data['period'])
+        fiscalyear = FiscalYear(data['fiscalyear'])
+        period = Period(data['period']) if data.get('period') else None
+        Member.check_report_access(
+            member, period=period, fiscalyear=fiscalyear)
+        if period:
+            current = period
             previous = Member.previous_period(current)
         else:
-            current = FiscalYear(data['fiscalyear'])
+            current = fiscalyear
             previous = previous_fiscalyear(current)
         spans = [(current.start_date, current.end_date),
             (previous.start_date, previous.end_date) if previous else None]

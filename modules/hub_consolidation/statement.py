@@ -10,6 +10,7 @@ from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, PYSONEncoder
 from trytond.report import Report
@@ -17,27 +18,30 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateReport, StateView, Wizard
 
 from .consolidation import ELIMINATIONS, TOTAL
-from .exceptions import ConsolidationError
 
 # Indentation of a line under its parent in the printed statement
 INDENT = '\u2003'
 # The groups that read the combined figures (xml ids in hub)
 GROUPS = ['group_hub_accountant', 'group_hub_director', 'group_hub_board']
+# The groups that open the move lines behind a combined amount: the board
+# reads no line (a line may name a person: a donor, a payee)
+LINE_GROUPS = ['group_hub_accountant', 'group_hub_director']
 
 
-def check_group():
-    "Only the collective's accountants, directors and board members"
+def check_group(groups=GROUPS,
+        message='hub_consolidation.msg_combined_access'):
+    """Only the collective's accountants, directors and board members (or
+    the groups given), whatever the context: the wizards run without
+    access checks"""
     pool = Pool()
     ModelData = pool.get('ir.model.data')
     User = pool.get('res.user')
     transaction = Transaction()
-    if transaction.user == 0 or not transaction.context.get('_check_access'):
+    if transaction.user == 0:
         return
-    groups = set(User.get_groups())
-    if not groups.intersection(
-            ModelData.get_id('hub', g) for g in GROUPS):
-        raise ConsolidationError(gettext(
-                'hub_consolidation.msg_combined_access'))
+    if not set(User.get_groups()).intersection(
+            ModelData.get_id('hub', g) for g in groups):
+        raise AccessError(gettext(message))
 
 
 def spans(statement, from_date, to_date):
@@ -267,9 +271,16 @@ def cell_domain(consolidation, member, eliminations, from_date, to_date):
     line = Line.__table__()
     move = Move.__table__()
     account = Account.__table__()
-    company_ids = ([member.company.id] if member
-        else [m.company.id for m in members()])
+    User = pool.get('res.user')
     all_ids = [m.company.id for m in members()]
+    if member:
+        company_ids = [member.company.id]
+    elif Transaction().user:
+        # Every member's: those the user works in, as the record rules
+        allowed = set(User.get_companies())
+        company_ids = [c for c in all_ids if c in allowed]
+    else:
+        company_ids = all_ids
     with without_check_access():
         subtree = {c.id for c in Consolidation.search(
                 [('parent', 'child_of', [consolidation.id])])}
@@ -322,8 +333,18 @@ class OpenLines(Wizard):
     open_ = StateAction('hub_consolidation.act_move_line')
 
     def do_open_(self, action):
+        pool = Pool()
+        User = pool.get('res.user')
         start = self.start
-        check_group()
+        # The lines are read by the client behind the record rules; the
+        # accounts of the cell are found here in SQL, so the member of the
+        # form must be one the user works in.
+        check_group(LINE_GROUPS, 'hub_consolidation.msg_lines_access')
+        if (start.member and Transaction().user
+                and start.member.company.id not in User.get_companies()):
+            raise AccessError(gettext(
+                    'hub_consolidation.msg_open_lines_access',
+                    member=start.member.rec_name))
         domain = cell_domain(start.consolidation, start.member,
             start.eliminations, start.from_date, start.to_date)
         action['pyson_domain'] = PYSONEncoder().encode(domain)

@@ -18,9 +18,9 @@ from sql.functions import Abs, Round
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -152,8 +152,10 @@ class Invoice(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__rpc__.update({
-                'hub_clear': RPC(readonly=False, instantiate=0),
+        # A button for its groups and the record rules over RPC; not on
+        # the form: the Inter-member Clearing wizard asks the date.
+        cls._buttons.update({
+                'hub_clear': {},
                 })
 
     @classmethod
@@ -374,14 +376,19 @@ class Invoice(metaclass=PoolMeta):
             cls.cancel([mirror])
 
     @classmethod
-    def hub_clear(cls, invoices, date):
+    @ModelView.button
+    def hub_clear(cls, invoices, date=None):
         """Settle inter-member invoices through the members' clearing
-        methods: pays and reconciles the source and its mirror"""
+        methods: pays and reconciles the source and its mirror (on date,
+        today by default).  Both sides must be books the user works in."""
         pool = Pool()
         Move = pool.get('account.move')
         Line = pool.get('account.move.line')
         Member = pool.get('hub.member')
+        Date = pool.get('ir.date')
+        date = date or Date.today()
         to_process = []
+        cls._hub_check_clear_access(invoices)
         with without_check_access():
             for invoice in invoices:
                 source = invoice.mirror_of or invoice
@@ -426,6 +433,26 @@ class Invoice(metaclass=PoolMeta):
                         Line.reconcile(to_reconcile)
                         to_process.append(side)
             cls.process(to_process)
+
+    @classmethod
+    def _hub_check_clear_access(cls, invoices):
+        """Refuse a pair with a side in books the user does not work in
+        (res.user get_companies(), what the record rules allow): the
+        wizard runs without access checks, and the button checks only the
+        invoices given, not their other side."""
+        User = Pool().get('res.user')
+        if Transaction().user == 0:
+            return
+        companies = set(User.get_companies())
+        with without_check_access():
+            for invoice in invoices:
+                source = invoice.mirror_of or invoice
+                for side in (source,) + tuple(source.mirrors):
+                    if side.company.id not in companies:
+                        raise AccessError(gettext(
+                                'hub_invoicing.msg_clearing_company_access',
+                                invoice=source.rec_name,
+                                company=side.company.rec_name))
 
 
 class ClearStart(ModelView):

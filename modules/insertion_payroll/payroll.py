@@ -16,10 +16,11 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model.exceptions import AccessError
 from trytond.modules.insertion.insertion import INSERTION_KINDS
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -87,6 +88,19 @@ def etp_row_id(agreement, month):
     b = Cast(Extract('YEAR', month) * 12 + Extract('MONTH', month) - 1,
         'BIGINT')
     return Case((a >= b, a * a + a + b), else_=b * b + a)
+
+
+def check_company(company, message, **values):
+    """Refuse a company the user does not work in now (res.user
+    get_companies(), what the record rules allow).  Wizards run without
+    access checks: a company taken from a form is checked here."""
+    transaction = Transaction()
+    if transaction.user == 0:
+        return
+    User = Pool().get('res.user')
+    if company.id not in User.get_companies():
+        raise AccessError(gettext(
+                message, company=company.rec_name, **values))
 
 
 def _account_field(string, help=None):
@@ -285,13 +299,17 @@ class PayrollImport(ModelSQL, ModelView):
 
         Every line is checked first: if any is wrong, a PayrollImportError
         lists each with its line number and reason and nothing is written.
-        The same file imported again imports nothing (returns None)."""
+        The same file imported again imports nothing (returns None).
+        The company must be one the user works in (the wizard runs without
+        access checks): the employees, contracts and actions are matched
+        in that company only."""
         pool = Pool()
         Line = pool.get('insertion.payroll.line')
         Employee = pool.get('company.employee')
         Contract = pool.get('insertion.contract')
         Analytic = pool.get('analytic_account.account')
 
+        check_company(company, 'insertion_payroll.msg_import_company_access')
         raw = data.encode('utf-8') if isinstance(data, str) else bytes(data)
         digest = hashlib.sha256(raw).hexdigest()
         if cls.search([
@@ -1104,7 +1122,11 @@ class ImportStart(ModelView):
     "Import payroll"
     __name__ = 'insertion.payroll.import.start'
 
-    company = fields.Many2One('company.company', "Company", required=True)
+    company = fields.Many2One('company.company', "Company", required=True,
+        domain=[
+            ('id', If(Eval('context', {}).contains('company'), '=', '!='),
+                Eval('context', {}).get('company', -1)),
+            ])
     file = fields.Binary("File", required=True, filename='filename')
     filename = fields.Char("File Name")
 

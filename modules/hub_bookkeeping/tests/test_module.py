@@ -1,7 +1,13 @@
 # This file is part of Pôle.
-from trytond.modules.company.tests import CompanyTestMixin, create_company
+import datetime as dt
+
+from trytond.model.exceptions import AccessError
+from trytond.modules.account.tests import get_fiscalyear
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from ..member import ANALYTIC_AXES, sum_rows
 
@@ -101,6 +107,64 @@ class HubBookkeepingTestCase(CompanyTestMixin, ModuleTestCase):
         # Once: a second build posts nothing more
         Demo.build_income(members, values, dt.date(2026, 11, 22))
         self.assertEqual(len(Move.search([])), 37)
+
+    @with_transaction()
+    def test_books_of_the_user_only(self):
+        """The batch, the trial balance and the statements take only the
+        members the user works on, with their own periods: a user of the
+        accountants' group given A only is refused B, nothing done"""
+        pool = Pool()
+        Member = pool.get('hub.member')
+        FiscalYear = pool.get('account.fiscalyear')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        members, periods, fiscalyears = {}, {}, {}
+        for name, siret in [
+                ("Atelier", '41234502700012'), ("Jardins", '41234503500015')]:
+            company = create_company(name)
+            with set_company(company):
+                fiscalyear = get_fiscalyear(company,
+                    today=dt.date(2026, 6, 15))
+                fiscalyear.save()
+                FiscalYear.create_period([fiscalyear])
+            members[name] = Member(company=company, kind='aci', siret=siret)
+            members[name].save()
+            fiscalyears[name] = fiscalyear
+            periods[name] = fiscalyear.periods[2]
+        atelier, jardins = members["Atelier"], members["Jardins"]
+        user = User(login='compta_atelier', name="Compta Atelier",
+            companies=[atelier.company], company=atelier.company,
+            groups=[ModelData.get_id('hub', 'group_hub_accountant'),
+                ModelData.get_id('account', 'group_account')])
+        user.save()
+
+        with Transaction().set_user(user.id), Transaction().set_context(
+                company=atelier.company.id):
+            with self.assertRaisesRegex(
+                    AccessError, 'no access to the books of "Jardins"'):
+                Member.lock_fiscalyears(
+                    dt.date(2026, 6, 15), [atelier, jardins])
+            with self.assertRaisesRegex(
+                    AccessError, 'no access to the books of "Jardins"'):
+                Member.check_report_access(jardins, period=periods["Jardins"])
+            with self.assertRaisesRegex(AccessError,
+                    '"2026-03" is not in the books of "Atelier"'):
+                Member.check_report_access(
+                    atelier, period=periods["Jardins"])
+            with self.assertRaisesRegex(AccessError,
+                    'is not in the books of "Atelier"'):
+                Member.check_report_access(
+                    atelier, fiscalyear=fiscalyears["Jardins"])
+            with self.assertRaisesRegex(
+                    AccessError, 'no access to the books of "Jardins"'):
+                Member.trial_balance(periods["Jardins"].id)
+            # Her own: no move yet, no row
+            self.assertEqual(Member.trial_balance(periods["Atelier"].id), [])
+        # Nothing was locked, nor closed
+        self.assertEqual(
+            [f.state for f in FiscalYear.browse(
+                    [f.id for f in fiscalyears.values()])],
+            ['open', 'open'])
 
     def test_sum_rows(self):
         "Totals of trial balance rows"

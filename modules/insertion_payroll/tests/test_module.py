@@ -5,8 +5,10 @@ from decimal import Decimal
 from trytond import backend
 from trytond.modules.account.tests import create_chart, get_fiscalyear
 from trytond.modules.company.tests import set_company
+from trytond.model.exceptions import AccessError
 from trytond.modules.insertion.tests import InsertionTestMixin
 from trytond.pool import Pool
+from trytond.model import ModelSQL
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
@@ -520,6 +522,250 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
                             'hours': Decimal(3),
                             'percentage': Decimal(3),
                             }])
+
+    # Access ------------------------------------------------------------
+
+    def user(self, login, role, companies, company_filter='one'):
+        "A user of the role working in the first of companies"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        UserRole = pool.get('res.user.role')
+        user = User(login=login, name=login, companies=companies,
+            company=companies[0], company_filter=company_filter,
+            roles=[UserRole(role=ModelData.get_id('hub', role))])
+        user.save()
+        return user
+
+    def as_user(self, user):
+        "As a client of user: its context, access checked"
+        transaction = Transaction()
+        return transaction.set_user(user.id), transaction.set_context(
+            company=user.company.id, _check_access=True)
+
+    def count(self, model):
+        "Rows of the model's table, in SQL"
+        table = Pool().get(model).__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id))
+        return len(cursor.fetchall())
+
+    @with_transaction()
+    def test_import_company_access(self):
+        """The payroll import takes only a company the user works in: an
+        accountant working in A is refused B's file (nothing written), and
+        imports it once working in every member; directors may not import"""
+        pool = Pool()
+        Import = pool.get('insertion.payroll.import')
+        ImportWizard = pool.get(
+            'insertion.payroll.import.wizard', type='wizard')
+        User = pool.get('res.user')
+        jardins = self.structure()
+        recyclerie = self.structure("Recyclerie", siret='41234503500015')
+        with set_company(recyclerie):
+            self.staff(recyclerie, ['B1'])
+        accountant = self.user(
+            'comptable', 'role_accountant', [jardins, recyclerie])
+        director = self.user('direction', 'role_director', [jardins])
+        data = csv_file([('B1', '151,67', '147,00', '1791,22', '394,07',
+                    '128,00', '1397,15', '0', '0', '')])
+
+        set_user, set_context = self.as_user(accountant)
+        with set_user, set_context:
+            with self.refused(AccessError,
+                    'You cannot import the payroll of "Recyclerie"'):
+                Import.import_file(recyclerie, data, 'b.csv')
+            # The wizard, as the client runs it
+            session_id, _, _ = ImportWizard.create()
+            wizard = ImportWizard(session_id)
+            wizard.start.company = recyclerie
+            wizard.start.file = data
+            wizard.start.filename = 'b.csv'
+            with self.refused(AccessError, '"Recyclerie"'):
+                wizard.transition_import_()
+        self.assertEqual(
+            (self.count('insertion.payroll.import'),
+                self.count('insertion.payroll.line')), (0, 0))
+
+        set_user, set_context = self.as_user(director)
+        with set_user, set_context:
+            with self.refused(AccessError, 'wizard'):
+                ImportWizard.create()
+
+        # Working in every member (company filter "All"): imported, one
+        # line of 1 791.22 gross in B's books
+        User.write([accountant], {'company_filter': 'all'})
+        set_user, set_context = self.as_user(accountant)
+        with set_user, set_context:
+            import_ = Import.import_file(recyclerie, data, 'b.csv')
+            line, = import_.lines
+            self.assertEqual(
+                (line.company, line.employee.party.code, line.gross),
+                (recyclerie, 'B1', Decimal('1791.22')))
+
+    @with_transaction()
+    def test_access_by_role(self):
+        """What each role may do on the payroll models: the lines, imports
+        and the import for the accountants only; ETP and aid read by the
+        directors and the board; nothing for the counsellors"""
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        company = self.structure()
+        models = [
+            'insertion.payroll.line', 'insertion.payroll.import',
+            'insertion.payroll.etp', 'insertion.payroll.aid.accrual',
+            'insertion.payroll.aid.payment', 'insertion.payroll.shared',
+            'insertion.payroll.configuration']
+        expected = {
+            # line, import, etp, accrual, payment, shared, configuration
+            'role_accountant': [
+                'rwcd', 'rwcd', 'r', 'r', 'rwcd', 'rwcd', 'rwcd'],
+            'role_director': ['', '', 'r', 'r', 'r', 'r', 'r'],
+            'role_board': ['', '', 'r', 'r', 'r', '', ''],
+            'role_counsellor': ['', '', '', '', '', '', ''],
+            }
+        for role, perms in expected.items():
+            user = self.user(role, role, [company])
+            set_user, set_context = self.as_user(user)
+            with set_user, set_context:
+                access = ModelAccess.get_access(models)
+            self.assertEqual(
+                [''.join(p[0] for p in ['read', 'write', 'create', 'delete']
+                        if access[m][p]) for m in models],
+                perms, role)
+
+    @with_transaction()
+    def test_aid_company_rule(self):
+        """The aid accrued and received are behind their AF's company: A's
+        director reads A's payments only and writes none; an accountant
+        working in A may not rewrite nor delete B's"""
+        pool = Pool()
+        Rate = pool.get('insertion.aid.rate')
+        Agreement = pool.get('insertion.agreement')
+        Payment = pool.get('insertion.payroll.aid.payment')
+        Accrual = pool.get('insertion.payroll.aid.accrual')
+        jardins = self.structure()
+        recyclerie = self.structure("Recyclerie", siret='41234503500015')
+        Rate(measure='aci', start_date=D(2026, 1, 1), amount=Decimal(24000),
+            confirmed=True, reference_hours=Decimal(1820)).save()
+        payments, accruals = {}, {}
+        for company, number in [
+                (jardins, 'ACI051260013A0M0'), (recyclerie, 'ACI051260014A0M0')]:
+            with set_company(company):
+                agreement = Agreement(company=company, number=number,
+                    measure='aci', start_date=D(2026, 1, 1),
+                    end_date=D(2026, 12, 31), etp=Decimal(12),
+                    reference_hours=Decimal(1820), modulation=Decimal(0))
+                agreement.save()
+                Agreement.validate_agreement([agreement])
+                # 12 ETP x 24 000 / 12 = 24 000.00 a month
+                payments[company] = agreement.record_monthly_payment(
+                    D(2026, 3, 1))
+                accruals[company] = Accrual(agreement=agreement,
+                    month=D(2026, 3, 1), amount=Decimal('23000.00'))
+                accruals[company].save()
+        self.assertEqual(payments[recyclerie].amount, Decimal('24000.00'))
+        accountant = self.user(
+            'comptable', 'role_accountant', [jardins, recyclerie])
+        director = self.user('direction', 'role_director', [jardins])
+
+        set_user, set_context = self.as_user(director)
+        with set_user, set_context:
+            self.assertEqual(Payment.search([]), [payments[jardins]])
+            self.assertEqual(Accrual.search([]), [accruals[jardins]])
+            with self.refused(AccessError, 'not allowed to read'):
+                Payment.read([payments[recyclerie].id], ['amount'])
+            with self.refused(AccessError, 'not allowed to read'):
+                Accrual.read([accruals[recyclerie].id], ['amount'])
+            with self.refused(AccessError, 'not allowed to access'):
+                Payment.write([payments[jardins]], {'amount': Decimal(1)})
+        set_user, set_context = self.as_user(accountant)
+        with set_user, set_context:
+            for call in [
+                    lambda: Payment.write(
+                        [payments[recyclerie]], {'amount': Decimal(1)}),
+                    lambda: Payment.delete([payments[recyclerie]]),
+                    lambda: Payment.create([{
+                                'agreement': payments[recyclerie].agreement,
+                                'date': D(2026, 4, 30),
+                                'month': D(2026, 4, 1),
+                                'amount': Decimal(1)}]),
+                    ]:
+                with self.refused(AccessError, 'not allowed'):
+                    call()
+            Payment.write([payments[jardins]], {'amount': Decimal('23500')})
+        self.assertEqual(
+            sorted(p.amount for p in Payment.browse(
+                    [p.id for p in payments.values()])),
+            [Decimal('23500.00'), Decimal('24000.00')])
+        self.assertEqual(self.count('insertion.payroll.aid.payment'), 2)
+
+    @with_transaction()
+    def test_etp_without_lines(self):
+        """Directors and the board read the ETP consumed (SQL aggregates of
+        the payroll) but no payroll line, nor find one by a person's name"""
+        pool = Pool()
+        Import = pool.get('insertion.payroll.import')
+        Line = pool.get('insertion.payroll.line')
+        Etp = pool.get('insertion.payroll.etp')
+        Agreement = pool.get('insertion.agreement')
+        company = self.structure()
+        with set_company(company):
+            self.staff(company, ['A1', 'B1'])
+            agreement = self.agreement(company)
+            import_ = Import.import_file(company, csv_file(
+                    [r[:9] + ('',) for r in MONTH if r[0] in {'A1', 'B1'}]))
+            Import.validate_lines([import_])
+        for role in ['role_director', 'role_board']:
+            user = self.user(role, role, [company])
+            set_user, set_context = self.as_user(user)
+            with set_user, set_context:
+                # 112.67 + 151.67 = 264.34 h / 1 820 = 0.1452 ETP
+                row, = Etp.read(
+                    [r.id for r in Etp.search([])], ['hours', 'etp'])
+                self.assertEqual(
+                    (row['hours'], row['etp']),
+                    (Decimal('264.34'), Decimal('0.1452')))
+                with Transaction().set_context(date=D(2026, 3, 31)):
+                    figures, = Agreement.read(
+                        [agreement.id], ['etp_consumed'])
+                self.assertEqual(
+                    figures['etp_consumed'].quantize(Decimal('0.0001')),
+                    Decimal('0.1452'))
+                for call in [
+                        lambda: Line.search([]),
+                        lambda: Line.search(
+                            [('employee.rec_name', 'ilike', '%Salarié%')]),
+                        lambda: Line.read(
+                            [l.id for l in import_.lines], ['gross']),
+                        ]:
+                    with self.refused(AccessError, 'not allowed to access'):
+                        call()
+
+    @with_transaction()
+    def test_stored_models_have_rules(self):
+        """Every stored model of the module is behind a company rule, for
+        reading, writing, creating and deleting"""
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        company = self.structure()
+        user = self.user('comptable', 'role_accountant', [company])
+        set_user, set_context = self.as_user(user)
+        models = [
+            'insertion.payroll.configuration', 'insertion.payroll.import',
+            'insertion.payroll.line', 'insertion.payroll.etp',
+            'insertion.payroll.aid.accrual', 'insertion.payroll.aid.payment',
+            'insertion.payroll.shared']
+        registered = {name for name, model in pool.iterobject()
+            if name.startswith('insertion.payroll.')
+            and hasattr(model, '__table__')
+            and issubclass(model, ModelSQL)}
+        self.assertEqual(registered, set(models))
+        with set_user, set_context:
+            for model in models:
+                for mode in ['read', 'write', 'create', 'delete']:
+                    self.assertIn(str(company.id),
+                        str(Rule.domain_get(model, mode)), (model, mode))
 
 
 del ModuleTestCase
