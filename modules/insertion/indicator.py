@@ -1,7 +1,9 @@
 # This file is part of Pôle.
 """The board's indicators: aggregates per structure and for the whole pôle
-over a period, computed by one SQL query (table_query).  They name nobody:
-board members read them and nothing else of the insertion data."""
+over a period, computed by one SQL query (table_query).  They name nobody,
+and no figure of fewer than 5 people is shown to whoever may not read the
+people themselves (statistical secrecy, see secret_cells and
+doc/index.rst)."""
 import datetime as dt
 
 from sql import Cast, Literal, Null, With
@@ -12,9 +14,10 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.report import Report
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
+from .exceptions import IndicatorError
 from .insertion import EDUCATION_BELOW_CAP, INSERTION_KINDS, MEASURES
 
 SIAE_KINDS = [m for m, _ in MEASURES]
@@ -26,6 +29,125 @@ COUNTS = [
     'exits_other', 'exits_withdrawn', 'exits_examined', 'exits_dynamic',
     'path_days',
     ]
+RATES = ['dynamic_rate', 'average_path']
+# Every figure has its text, which says "< 5" or "hidden" when it is secret
+TEXTS = [f + '_text' for f in COUNTS + RATES]
+FIGURES = set(COUNTS + RATES + TEXTS)
+
+# Statistical secrecy: a count of 1 to 4 people is never shown but to the
+# structure's counsellors; nor is any figure that would give it back by
+# subtraction.
+THRESHOLD = 5
+CRITERIA = [
+    'rsa', 'ass', 'aah', 'rqth', 'qpv', 'zrr', 'long_unemployed', 'below_cap']
+EXIT_CATEGORY_COUNTS = [
+    'exits_durable', 'exits_transition', 'exits_positive', 'exits_other',
+    'exits_withdrawn']
+# The breakdowns of a row: (total, parts, complement).  The parts add up to
+# the total, with the people they leave out when complement (never shown,
+# but worked out by subtraction).  Gender has no complement: it is taken as
+# always recorded, so that one gender gives the other.
+BREAKDOWNS = [
+    ('people', ['entries'], True),
+    ('people', ['women', 'men'], False),
+    ('people', ['under_26', 'over_50'], True),
+    *(('people', [c], True) for c in CRITERIA),
+    ('exits', EXIT_CATEGORY_COUNTS, False),
+    ('exits', ['exits_examined'], True),
+    ('exits_examined', ['exits_dynamic'], True),
+    ]
+# path_days is a sum of days, not of people: secret with the exits
+PEOPLE_COUNTS = [c for c in COUNTS if c != 'path_days']
+
+
+def sensitive(value):
+    "Whether a count names too few people to be shown"
+    return value is not None and 0 < value < THRESHOLD
+
+
+def _smallest(candidates, value):
+    "The candidate of smallest value, zeros last (hiding them hides little)"
+    return min(candidates, key=lambda c: (value(c) == 0, value(c)))
+
+
+def secret_cells(table, readable, exact=()):
+    """The cells of the indicators to hide from a reader
+
+    table: {company id: {count: value}} of every structure, and the pôle's
+    row under None; readable: the companies of the reader (their rows and the
+    pôle's are the ones they see); exact: the readable ones they see exact
+    (a counsellor's).  Return {row: set of counts} for the pôle and the
+    readable structures but the exact ones.
+
+    Classic primary and secondary suppression: a count of 1 to 4 is hidden,
+    and so is everything of a breakdown whose total is; then, in each
+    breakdown of a row and in each column (the pôle is the sum of the
+    structures), no hidden figure may be the only unknown, else one more is
+    hidden, until nothing changes.  The structures the reader cannot read are
+    one unknown of the column, worked out as the pôle minus the readable
+    ones (which the reader may know otherwise: contracts, their own
+    people): the pôle's cell is hidden when that rest is of 1 to 4 people,
+    or is a single structure.
+    """
+    structures = sorted(k for k in table if k is not None)
+    shown = [k for k in structures if k in readable and k not in exact]
+    shown.append(None)
+    others = [k for k in structures if k not in readable]
+    hidden = {k: set() for k in shown}
+
+    for key in shown:
+        values = table[key]
+        hidden[key].update(c for c in PEOPLE_COUNTS if sensitive(values[c]))
+        for total, parts, _ in BREAKDOWNS:
+            if sensitive(values[total]):
+                hidden[key].update(parts)
+        if sensitive(values['exits']):
+            hidden[key].add('path_days')
+
+    def rest(count):
+        "The pôle minus the readable structures"
+        return table[None][count] - sum(
+            table[k][count] for k in structures if k in readable)
+
+    changed = True
+    while changed:
+        changed = False
+        for key in shown:
+            values, secret = table[key], hidden[key]
+            for total, parts, complement in BREAKDOWNS:
+                unknown = [p for p in parts if p in secret]
+                if total in secret:
+                    unknown.append(total)
+                left_out = values[total] - sum(values[p] for p in parts)
+                if complement:
+                    unknown.append(None)
+                if len(unknown) != 1 or (
+                        unknown == [None] and not sensitive(left_out)):
+                    continue
+                published = [p for p in parts if p not in secret]
+                secret.add(_smallest(published, values.__getitem__)
+                    if published else total)
+                changed = True
+        for count in COUNTS:
+            if others:
+                size = rest('exits' if count == 'path_days' else count)
+                if (count not in hidden[None]
+                        and (len(others) == 1 or sensitive(size))):
+                    hidden[None].add(count)
+                    changed = True
+                continue
+            unknown = [k for k in shown if count in hidden[k]]
+            if len(unknown) != 1:
+                continue
+            published = [k for k in shown
+                if k is not None and count not in hidden[k]]
+            if published:
+                hidden[_smallest(
+                            published, lambda k: table[k][count])].add(count)
+            else:
+                hidden[None].add(count)
+            changed = True
+    return hidden
 
 
 def default_period(today=None):
@@ -37,8 +159,13 @@ class IndicatorContext(ModelView):
     "Insertion indicators context"
     __name__ = 'insertion.indicator.context'
 
-    from_date = fields.Date("From Date", required=True)
-    to_date = fields.Date("To Date", required=True)
+    from_date = fields.Date(
+        "From Date", required=True,
+        help="The first day of a month: the indicators are given for whole "
+        "calendar months.")
+    to_date = fields.Date(
+        "To Date", required=True,
+        help="The last day of a month.")
 
     @classmethod
     def default_from_date(cls):
@@ -50,7 +177,10 @@ class IndicatorContext(ModelView):
 
 
 class Indicator(ModelSQL, ModelView):
-    "Insertion indicators"
+    """Insertion indicators
+
+    The counts are None where they are secret for the reader (secret_cells),
+    and each figure has its text, "< 5" or "hidden" there."""
     __name__ = 'insertion.indicator'
 
     company = fields.Many2One(
@@ -86,12 +216,21 @@ class Indicator(ModelSQL, ModelView):
         "positive.")
     path_days = fields.Integer("Days of Paths Ended")
     dynamic_rate = fields.Function(
-        fields.Float("Dynamic Exit Rate (%)", digits=(16, 1)), 'get_ratio')
+        fields.Float("Dynamic Exit Rate (%)", digits=(16, 1)), 'get_figures')
     average_path = fields.Function(
         fields.Float("Average Path (months)", digits=(16, 1),
             help="The average time in the structure of the people who "
             "left."),
-        'get_ratio')
+        'get_figures')
+    # The texts of the figures for the list, the form and the report
+    for _name in COUNTS + RATES:
+        locals()[_name + '_text'] = fields.Function(fields.Char(
+                locals()[_name].string,
+                help=(locals()[_name].help + '\n' if locals()[_name].help
+                    else '') + '"< 5": fewer than 5 people; "hidden": hidden '
+                'so that such a figure cannot be worked out by subtraction.'),
+            'get_figures')
+    del _name
 
     @classmethod
     def __setup__(cls):
@@ -108,6 +247,17 @@ class Indicator(ModelSQL, ModelView):
             context.get('to_date') or to_date)
 
     @classmethod
+    def check_period(cls):
+        """Whole calendar months only: the indicators of a day minus those
+        of the day before would describe whoever started that day"""
+        from_date, to_date = cls.period()
+        if (from_date.day != 1 or (to_date + dt.timedelta(days=1)).day != 1
+                or to_date < from_date):
+            raise IndicatorError(gettext(
+                    'insertion.msg_indicator_period',
+                    from_date=from_date, to_date=to_date))
+
+    @classmethod
     def table_query(cls):
         pool = Pool()
         Contract = pool.get('insertion.contract')
@@ -116,12 +266,20 @@ class Indicator(ModelSQL, ModelView):
         Member = pool.get('hub.member')
         from_date, to_date = cls.period()
 
+        if Transaction().context.get('_indicator_rows'):
+            # The rows without their counts: which rows a reader may read
+            member = Member.__table__()
+            query = member.select(
+                member.company.as_('company'),
+                *[Cast(Literal(0), 'INTEGER').as_(c) for c in COUNTS],
+                where=member.kind.in_(SIAE_KINDS))
+        else:
+            query = cls._structure_query(
+                Contract.__table__(), Exit.__table__(), Profile.__table__(),
+                Member.__table__(), from_date, to_date)
         # The structures' rows, computed once (a common table expression),
         # and the pôle's row summed from them
-        per_structure = With('company', *COUNTS,
-            query=cls._structure_query(
-                Contract.__table__(), Exit.__table__(), Profile.__table__(),
-                Member.__table__(), from_date, to_date))
+        per_structure = With('company', *COUNTS, query=query)
         structures = per_structure.select(
             (per_structure.company * 2).as_('id'),
             per_structure.company.as_('company'),
@@ -148,13 +306,154 @@ class Indicator(ModelSQL, ModelView):
     @classmethod
     def search(cls, domain, offset=0, limit=None, order=None, count=False,
             query=False):
-        # A client lists the rows (search) then reads them: the ids are known
-        # without computing the aggregates, which the read computes once.
+        transaction = Transaction()
+        if transaction.user:
+            cls.check_period()
+            cls.check_search(domain, order)
+            # By structure only: the rows without their counts are enough,
+            # the read computes the counts once.
+            with transaction.set_context(_indicator_rows=True):
+                result = super().search(domain, offset=offset, limit=limit,
+                    order=order, count=count, query=query)
+            if count or query:
+                return result
+            return cls.browse(list(map(int, result)))
+        # Listing every row: the ids are known without computing the
+        # aggregates, which the read that follows computes once.
         if (not domain and not offset and limit is None and not order
                 and not count and not query):
             return cls.browse(cls._all_ids())
         return super().search(domain, offset=offset, limit=limit,
             order=order, count=count, query=query)
+
+    @classmethod
+    def check_search(cls, domain, order):
+        """Rows are found by structure only: a search on a count would give
+        a secret figure back"""
+        def fields_of(domain):
+            if not domain:
+                return
+            if isinstance(domain, (list, tuple)) and isinstance(
+                    domain[0], str) and domain[0] not in {'AND', 'OR'}:
+                yield domain[0]
+                return
+            for clause in domain:
+                if not isinstance(clause, str):
+                    yield from fields_of(clause)
+
+        names = set(fields_of(domain))
+        names.update(o for o, _ in order or [])
+        for name in names:
+            if name.split('.', 1)[0] not in {'id', 'company'}:
+                raise IndicatorError(gettext(
+                        'insertion.msg_indicator_search',
+                        field=cls.__names__(name.split('.', 1)[0])['field']))
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        pool = Pool()
+        FieldAccess = pool.get('ir.model.field.access')
+        transaction = Transaction()
+        figures = [f for f in fields_names if f in FIGURES]
+        if not figures:
+            return super().read(ids, fields_names)
+        others = [f for f in fields_names if f not in FIGURES]
+        if transaction.context.get('_indicator_rows'):
+            # The rows without their counts (search, and the instances it
+            # made): no figure
+            rows = super().read(ids, others)
+            for row in rows:
+                row.update((f, None) for f in figures)
+            return rows
+        if not transaction.user:
+            # Exact, and computed once (benchmarked)
+            rows = super().read(ids, others + [
+                    c for c in COUNTS if c not in others])
+            for row in rows:
+                values = {c: row[c] for c in COUNTS}
+                published = cls._publish(values, set())
+                for count in COUNTS:
+                    del row[count]
+                row.update((f, published[f]) for f in figures)
+            return rows
+        cls.check_period()
+        FieldAccess.check(cls.__name__, figures, 'read')
+        # The other fields with the access and the rules, from the rows
+        # without their counts; the counts of every row, computed once
+        with transaction.set_context(_indicator_rows=True):
+            rows = super().read(ids, others)
+        published = cls._figures()
+        for row in rows:
+            row.update((f, published[row['id']][f]) for f in figures)
+        return rows
+
+    @classmethod
+    def _figures(cls):
+        "The figures of every row as the user may see them: {id: {name: v}}"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        user = User(Transaction().user)
+        with without_check_access(), Transaction().set_context(
+                _indicator_rows=False):
+            rows = super().read(cls._all_ids(), ['company'] + COUNTS)
+        table = {r['company']: r for r in rows}
+        readable = {c.id for c in user.companies}
+        exact = set()
+        if ModelData.get_id('hub', 'group_hub_counsellor') in (
+                User.get_groups()):
+            exact = readable
+        hidden = secret_cells(table, readable, exact)
+        return {
+            r['id']: cls._publish(
+                {c: r[c] for c in COUNTS}, hidden.get(r['company'], set()))
+            for r in rows}
+
+    @classmethod
+    def _publish(cls, values, hidden):
+        "The counts, rates and texts of a row, without its hidden counts"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        result = {}
+        for count in COUNTS:
+            value = values[count]
+            if count in hidden:
+                result[count] = None
+                # "< 5" in every language
+                result[count + '_text'] = '< %s' % THRESHOLD if (
+                    value < THRESHOLD) else gettext(
+                    'insertion.msg_indicator_hidden')
+            else:
+                result[count] = value
+                result[count + '_text'] = lang.format('%d', value, True)
+        rates = {'dynamic_rate': None, 'average_path': None}
+        if values['exits_examined']:
+            rates['dynamic_rate'] = round(
+                100 * values['exits_dynamic'] / values['exits_examined'], 1)
+        if values['exits']:
+            # Days to months: 365.25 / 12 days a month
+            rates['average_path'] = round(
+                values['path_days'] / values['exits'] / (365.25 / 12), 1)
+        depends = {
+            'dynamic_rate': {'exits_dynamic', 'exits_examined'},
+            'average_path': {'path_days', 'exits'},
+            }
+        for rate, value in rates.items():
+            if depends[rate] & hidden:
+                result[rate] = None
+                result[rate + '_text'] = gettext(
+                    'insertion.msg_indicator_hidden')
+            else:
+                result[rate] = value
+                result[rate + '_text'] = (
+                    lang.format('%.1f', value) if value is not None else '')
+        return result
+
+    @classmethod
+    def get_figures(cls, indicators, names):
+        rows = cls.read([i.id for i in indicators], names)
+        return {n: {r['id']: r[n] for r in rows} for n in names}
 
     @classmethod
     def _all_ids(cls):
@@ -250,23 +549,6 @@ class Indicator(ModelSQL, ModelView):
             *[getattr(exits, c).as_(c) for c in exit_columns],
             where=member.kind.in_(SIAE_KINDS))
 
-    @classmethod
-    def get_ratio(cls, indicators, names):
-        result = {n: {} for n in names}
-        for indicator in indicators:
-            if 'dynamic_rate' in names:
-                result['dynamic_rate'][indicator.id] = (
-                    round(100 * indicator.exits_dynamic
-                        / indicator.exits_examined, 1)
-                    if indicator.exits_examined else None)
-            if 'average_path' in names:
-                # Days to months: 365.25 / 12 days a month
-                result['average_path'][indicator.id] = (
-                    round(indicator.path_days / indicator.exits
-                        / (365.25 / 12), 1)
-                    if indicator.exits else None)
-        return result
-
     def get_rec_name(self, name):
         if self.company:
             return self.company.rec_name
@@ -312,27 +594,31 @@ class BoardReport(Report):
     @classmethod
     def rows(cls, year, company_id=None):
         "The indicators of the year: the structure's, or the pôle's"
-        Indicator = Pool().get('insertion.indicator')
+        pool = Pool()
+        Company = pool.get('company.company')
+        Indicator = pool.get('insertion.indicator')
         with Transaction().set_context(
                 from_date=dt.date(year, 1, 1), to_date=dt.date(year, 12, 31)):
             indicators = Indicator.search([])
             if company_id:
-                return [i for i in indicators
+                indicators = [i for i in indicators
                     if i.company and i.company.id == company_id]
+                if not indicators:
+                    raise IndicatorError(gettext(
+                            'insertion.msg_board_report_structure',
+                            structure=Company(company_id).rec_name))
             return indicators
 
     @classmethod
     def bars(cls, indicator, width=40):
-        "Text bars of the exits by category, scaled to width characters"
-        values = [
-            ('durable', indicator.exits_durable),
-            ('transition', indicator.exits_transition),
-            ('positive', indicator.exits_positive),
-            ('other', indicator.exits_other),
-            ('withdrawn', indicator.exits_withdrawn),
-            ]
-        top = max([v for _, v in values] + [1])
-        return [(k, v, '█' * round(width * v / top)) for k, v in values]
+        """Text bars of the exits by category, scaled to width characters;
+        a hidden figure has no bar"""
+        values = [(k, getattr(indicator, 'exits_' + k)) for k in [
+                'durable', 'transition', 'positive', 'other', 'withdrawn']]
+        top = max([v for _, v in values if v is not None] + [1])
+        return [(k, getattr(indicator, 'exits_%s_text' % k),
+                '█' * round(width * v / top) if v is not None else '')
+            for k, v in values]
 
     @classmethod
     def get_context(cls, records, header, data):
