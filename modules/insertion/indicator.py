@@ -1,12 +1,13 @@
 # This file is part of Pôle.
 """The board's indicators: aggregates per structure and for the whole pôle
-over a period, computed by one SQL query (table_query).  They name nobody,
+over a period, computed by one SQL query (counts_query) for every row at
+once; the rows themselves (table_query) are the members.  They name nobody,
 and no figure of fewer than 5 people is shown to whoever may not read the
 people themselves (statistical secrecy, see secret_cells and
 doc/index.rst)."""
 import datetime as dt
 
-from sql import Cast, Literal, Null, With
+from sql import Cast, Literal, Null, Select, With
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
 
@@ -14,7 +15,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.report import Report
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from .exceptions import IndicatorError
@@ -30,9 +31,6 @@ COUNTS = [
     'path_days',
     ]
 RATES = ['dynamic_rate', 'average_path']
-# Every figure has its text, which says "< 5" or "hidden" when it is secret
-TEXTS = [f + '_text' for f in COUNTS + RATES]
-FIGURES = set(COUNTS + RATES + TEXTS)
 
 # Statistical secrecy: a count of 1 to 4 people is never shown but to the
 # structure's counsellors; nor is any figure that would give it back by
@@ -82,17 +80,22 @@ def secret_cells(table, readable, exact=()):
     Classic primary and secondary suppression: a count of 1 to 4 is hidden,
     and so is everything of a breakdown whose total is; then, in each
     breakdown of a row and in each column (the pôle is the sum of the
-    structures), no hidden figure may be the only unknown, else one more is
-    hidden, until nothing changes.  The structures the reader cannot read are
+    structures), no hidden figure may be the only unknown (unless the total
+    is 0: all are 0 whatever is hidden), else one more is hidden, the
+    smallest, until nothing changes.  The structures the reader cannot read are
     one unknown of the column, worked out as the pôle minus the readable
     ones (which the reader may know otherwise: contracts, their own
     people): the pôle's cell is hidden when that rest is of 1 to 4 people,
-    or is a single structure.
+    or is a single structure.  The pôle of structures all read exact is
+    exact.
     """
     structures = sorted(k for k in table if k is not None)
     shown = [k for k in structures if k in readable and k not in exact]
-    shown.append(None)
     others = [k for k in structures if k not in readable]
+    if not shown and not others:
+        # The pôle is the sum of what they read exact
+        return {None: set()}
+    shown.append(None)
     hidden = {k: set() for k in shown}
 
     for key in shown:
@@ -124,10 +127,16 @@ def secret_cells(table, readable, exact=()):
                 if len(unknown) != 1 or (
                         unknown == [None] and not sensitive(left_out)):
                     continue
+                if total not in secret and not values[total]:
+                    # All of nobody: nothing to work out
+                    continue
                 published = [p for p in parts if p not in secret]
-                secret.add(_smallest(published, values.__getitem__)
-                    if published else total)
-                changed = True
+                if published:
+                    secret.add(_smallest(published, values.__getitem__))
+                    changed = True
+                elif total not in secret:
+                    secret.add(total)
+                    changed = True
         for count in COUNTS:
             if others:
                 size = rest('exits' if count == 'path_days' else count)
@@ -137,16 +146,20 @@ def secret_cells(table, readable, exact=()):
                     changed = True
                 continue
             unknown = [k for k in shown if count in hidden[k]]
-            if len(unknown) != 1:
+            if len(unknown) != 1 or (
+                    None not in unknown and not table[None][count]):
                 continue
             published = [k for k in shown
                 if k is not None and count not in hidden[k]]
             if published:
                 hidden[_smallest(
                             published, lambda k: table[k][count])].add(count)
-            else:
+                changed = True
+            elif count not in hidden[None]:
                 hidden[None].add(count)
-            changed = True
+                changed = True
+            # else the pôle is the only unknown, but the reader reads every
+            # structure exact: nothing to keep from them
     return hidden
 
 
@@ -186,35 +199,47 @@ class Indicator(ModelSQL, ModelView):
     company = fields.Many2One(
         'company.company', "Structure",
         help="Empty for the whole pôle.")
-    people = fields.Integer(
-        "People", help="People who worked on an insertion contract.")
-    entries = fields.Integer("Entries", help="Renewals are not counted.")
-    women = fields.Integer("Women")
-    men = fields.Integer("Men")
-    under_26 = fields.Integer("Under 26")
-    over_50 = fields.Integer("50 or More")
-    rsa = fields.Integer("RSA")
-    ass = fields.Integer("ASS")
-    aah = fields.Integer("AAH")
-    rqth = fields.Integer("RQTH")
-    qpv = fields.Integer("QPV")
-    zrr = fields.Integer("ZRR")
-    long_unemployed = fields.Integer(
-        "Long-term Unemployed", help="12 months or more.")
-    below_cap = fields.Integer("Education Below CAP")
-    exits = fields.Integer("Exits")
-    exits_durable = fields.Integer("Durable Employment")
-    exits_transition = fields.Integer("Transitional Employment")
-    exits_positive = fields.Integer("Positive Exits")
-    exits_other = fields.Integer("Other Exits")
-    exits_withdrawn = fields.Integer("Withdrawn")
-    exits_examined = fields.Integer(
-        "Exits Examined", help="Withdrawn exits are not examined.")
-    exits_dynamic = fields.Integer(
-        "Dynamic Exits",
-        help="Examined exits to durable or transitional employment or "
-        "positive.")
-    path_days = fields.Integer("Days of Paths Ended")
+    people = fields.Function(fields.Integer(
+            "People", help="People who worked on an insertion contract."),
+        'get_figures')
+    entries = fields.Function(fields.Integer(
+            "Entries", help="Renewals are not counted."), 'get_figures')
+    women = fields.Function(fields.Integer("Women"), 'get_figures')
+    men = fields.Function(fields.Integer("Men"), 'get_figures')
+    under_26 = fields.Function(fields.Integer("Under 26"), 'get_figures')
+    over_50 = fields.Function(fields.Integer("50 or More"), 'get_figures')
+    rsa = fields.Function(fields.Integer("RSA"), 'get_figures')
+    ass = fields.Function(fields.Integer("ASS"), 'get_figures')
+    aah = fields.Function(fields.Integer("AAH"), 'get_figures')
+    rqth = fields.Function(fields.Integer("RQTH"), 'get_figures')
+    qpv = fields.Function(fields.Integer("QPV"), 'get_figures')
+    zrr = fields.Function(fields.Integer("ZRR"), 'get_figures')
+    long_unemployed = fields.Function(fields.Integer(
+            "Long-term Unemployed", help="12 months or more."),
+        'get_figures')
+    below_cap = fields.Function(fields.Integer(
+            "Education Below CAP"), 'get_figures')
+    exits = fields.Function(fields.Integer("Exits"), 'get_figures')
+    exits_durable = fields.Function(fields.Integer(
+            "Durable Employment"), 'get_figures')
+    exits_transition = fields.Function(fields.Integer(
+            "Transitional Employment"), 'get_figures')
+    exits_positive = fields.Function(fields.Integer(
+            "Positive Exits"), 'get_figures')
+    exits_other = fields.Function(fields.Integer(
+            "Other Exits"), 'get_figures')
+    exits_withdrawn = fields.Function(fields.Integer(
+            "Withdrawn"), 'get_figures')
+    exits_examined = fields.Function(fields.Integer(
+            "Exits Examined", help="Withdrawn exits are not examined."),
+        'get_figures')
+    exits_dynamic = fields.Function(fields.Integer(
+            "Dynamic Exits",
+            help="Examined exits to durable or transitional employment or "
+            "positive."),
+        'get_figures')
+    path_days = fields.Function(fields.Integer(
+            "Days of Paths Ended"), 'get_figures')
     dynamic_rate = fields.Function(
         fields.Float("Dynamic Exit Rate (%)", digits=(16, 1)), 'get_figures')
     average_path = fields.Function(
@@ -259,6 +284,32 @@ class Indicator(ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
+        "The rows: the pôle's (id 1) and one per SIAE member (company × 2)"
+        pool = Pool()
+        Member = pool.get('hub.member')
+        member = Member.__table__()
+        structures = member.select(
+            (member.company * 2).as_('id'), member.company.as_('company'),
+            where=member.kind.in_(SIAE_KINDS))
+        pole = Select([
+                Cast(Literal(1), 'INTEGER').as_('id'),
+                Cast(Literal(None), 'INTEGER').as_('company')])
+        union = structures | pole
+        union.all_ = True
+        return union.select(
+            union.id, union.company,
+            Cast(Literal(0), 'INTEGER').as_('create_uid'),
+            Cast(Literal(None), cls.create_date.sql_type().base).as_(
+                'create_date'),
+            Cast(Literal(None), 'INTEGER').as_('write_uid'),
+            Cast(Literal(None), cls.write_date.sql_type().base).as_(
+                'write_date'))
+
+    @classmethod
+    def counts_query(cls):
+        """The counts of every row over the period, in one statement: only
+        the figures read them (_figures), so that nobody gets a count but
+        through the secrecy, nor searches them"""
         pool = Pool()
         Contract = pool.get('insertion.contract')
         Exit = pool.get('insertion.exit')
@@ -266,20 +317,12 @@ class Indicator(ModelSQL, ModelView):
         Member = pool.get('hub.member')
         from_date, to_date = cls.period()
 
-        if Transaction().context.get('_indicator_rows'):
-            # The rows without their counts: which rows a reader may read
-            member = Member.__table__()
-            query = member.select(
-                member.company.as_('company'),
-                *[Cast(Literal(0), 'INTEGER').as_(c) for c in COUNTS],
-                where=member.kind.in_(SIAE_KINDS))
-        else:
-            query = cls._structure_query(
-                Contract.__table__(), Exit.__table__(), Profile.__table__(),
-                Member.__table__(), from_date, to_date)
         # The structures' rows, computed once (a common table expression),
         # and the pôle's row summed from them
-        per_structure = With('company', *COUNTS, query=query)
+        per_structure = With('company', *COUNTS,
+            query=cls._structure_query(
+                Contract.__table__(), Exit.__table__(), Profile.__table__(),
+                Member.__table__(), from_date, to_date))
         structures = per_structure.select(
             (per_structure.company * 2).as_('id'),
             per_structure.company.as_('company'),
@@ -295,41 +338,21 @@ class Indicator(ModelSQL, ModelView):
         # Sums of counts are numeric on PostgreSQL: the fields are integers
         return union.select(
             union.id, union.company,
-            *[Cast(getattr(union, c), 'INTEGER').as_(c) for c in COUNTS],
-            Cast(Literal(0), 'INTEGER').as_('create_uid'),
-            Cast(Literal(None), cls.create_date.sql_type().base).as_(
-                'create_date'),
-            Cast(Literal(None), 'INTEGER').as_('write_uid'),
-            Cast(Literal(None), cls.write_date.sql_type().base).as_(
-                'write_date'))
+            *[Cast(getattr(union, c), 'INTEGER').as_(c) for c in COUNTS])
 
     @classmethod
     def search(cls, domain, offset=0, limit=None, order=None, count=False,
             query=False):
-        transaction = Transaction()
-        if transaction.user:
+        if Transaction().user:
             cls.check_period()
             cls.check_search(domain, order)
-            # By structure only: the rows without their counts are enough,
-            # the read computes the counts once.
-            with transaction.set_context(_indicator_rows=True):
-                result = super().search(domain, offset=offset, limit=limit,
-                    order=order, count=count, query=query)
-            if count or query:
-                return result
-            return cls.browse(list(map(int, result)))
-        # Listing every row: the ids are known without computing the
-        # aggregates, which the read that follows computes once.
-        if (not domain and not offset and limit is None and not order
-                and not count and not query):
-            return cls.browse(cls._all_ids())
         return super().search(domain, offset=offset, limit=limit,
             order=order, count=count, query=query)
 
     @classmethod
     def check_search(cls, domain, order):
-        """Rows are found by structure only: a search on a count would give
-        a secret figure back"""
+        """Rows are found by structure only: a search on a figure would give
+        a secret one back"""
         def fields_of(domain):
             if not domain:
                 return
@@ -341,72 +364,47 @@ class Indicator(ModelSQL, ModelView):
                 if not isinstance(clause, str):
                     yield from fields_of(clause)
 
-        names = set(fields_of(domain))
-        names.update(o for o, _ in order or [])
-        for name in names:
-            if name.split('.', 1)[0] not in {'id', 'company'}:
-                raise IndicatorError(gettext(
-                        'insertion.msg_indicator_search',
-                        field=cls.__names__(name.split('.', 1)[0])['field']))
+        names = {n.split('.', 1)[0] for n in fields_of(domain)}
+        names.update(o.split('.', 1)[0] for o, _ in order or [])
+        for name in sorted(names - {'id', 'company'}):
+            raise IndicatorError(gettext(
+                    'insertion.msg_indicator_search',
+                    field=cls.__names__(name)['field']))
 
     @classmethod
-    def read(cls, ids, fields_names):
-        pool = Pool()
-        FieldAccess = pool.get('ir.model.field.access')
-        transaction = Transaction()
-        figures = [f for f in fields_names if f in FIGURES]
-        if not figures:
-            return super().read(ids, fields_names)
-        others = [f for f in fields_names if f not in FIGURES]
-        if transaction.context.get('_indicator_rows'):
-            # The rows without their counts (search, and the instances it
-            # made): no figure
-            rows = super().read(ids, others)
-            for row in rows:
-                row.update((f, None) for f in figures)
-            return rows
-        if not transaction.user:
-            # Exact, and computed once (benchmarked)
-            rows = super().read(ids, others + [
-                    c for c in COUNTS if c not in others])
-            for row in rows:
-                values = {c: row[c] for c in COUNTS}
-                published = cls._publish(values, set())
-                for count in COUNTS:
-                    del row[count]
-                row.update((f, published[f]) for f in figures)
-            return rows
-        cls.check_period()
-        FieldAccess.check(cls.__name__, figures, 'read')
-        # The other fields with the access and the rules, from the rows
-        # without their counts; the counts of every row, computed once
-        with transaction.set_context(_indicator_rows=True):
-            rows = super().read(ids, others)
-        published = cls._figures()
-        for row in rows:
-            row.update((f, published[row['id']][f]) for f in figures)
-        return rows
+    def get_figures(cls, indicators, names):
+        figures = cls._figures()
+        return {n: {i.id: figures[i.id][n] for i in indicators}
+            for n in names}
 
     @classmethod
     def _figures(cls):
-        "The figures of every row as the user may see them: {id: {name: v}}"
+        """The figures of every row as the user may see them: {id: {name:
+        value}}, exact for root"""
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
-        user = User(Transaction().user)
-        with without_check_access(), Transaction().set_context(
-                _indicator_rows=False):
-            rows = super().read(cls._all_ids(), ['company'] + COUNTS)
-        table = {r['company']: r for r in rows}
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        cursor.execute(*cls.counts_query())
+        rows = [dict(zip(['id', 'company'] + COUNTS, r)) for r in cursor]
+        if not transaction.user:
+            return {r['id']: cls._publish(r, set()) for r in rows}
+        cls.check_period()
+        user = User(transaction.user)
         readable = {c.id for c in user.companies}
         exact = set()
         if ModelData.get_id('hub', 'group_hub_counsellor') in (
                 User.get_groups()):
             exact = readable
-        hidden = secret_cells(table, readable, exact)
+        hidden = secret_cells(
+            {r['company']: r for r in rows}, readable, exact)
+        # The rows of others' structures, which the rule keeps from the
+        # user's searches, have no figure either
         return {
-            r['id']: cls._publish(
-                {c: r[c] for c in COUNTS}, hidden.get(r['company'], set()))
+            r['id']: cls._publish(r, hidden.get(r['company'], set())
+                if r['company'] is None or r['company'] in readable
+                else set(COUNTS))
             for r in rows}
 
     @classmethod
@@ -449,22 +447,6 @@ class Indicator(ModelSQL, ModelView):
                 result[rate + '_text'] = (
                     lang.format('%.1f', value) if value is not None else '')
         return result
-
-    @classmethod
-    def get_figures(cls, indicators, names):
-        rows = cls.read([i.id for i in indicators], names)
-        return {n: {r['id']: r[n] for r in rows} for n in names}
-
-    @classmethod
-    def _all_ids(cls):
-        "The ids of table_query's rows: the pôle's and one per SIAE member"
-        pool = Pool()
-        Member = pool.get('hub.member')
-        member = Member.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*member.select(
-                member.company, where=member.kind.in_(SIAE_KINDS)))
-        return [1] + sorted(company * 2 for company, in cursor)
 
     @classmethod
     def _structure_query(
