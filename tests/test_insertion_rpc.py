@@ -243,6 +243,20 @@ def person(live, key, name):
     return live['members'][key]['people'][name]
 
 
+def open_views(client, model, view_types=('tree', 'form'), context=None):
+    """What the client does to open a model: each view, then a read of the
+    fields it asks for on what the user finds; return the fields"""
+    names = set()
+    for view_type in view_types:
+        view = client.model(
+            model, 'fields_view_get', None, view_type, context=context)
+        ids = search(client, model, context=context)
+        assert ids, (client.login_name, model)
+        read(client, model, ids, list(view['fields']), context=context)
+        names |= set(view['fields'])
+    return names
+
+
 def figures(client, ids, context):
     "{company: {text field: text}} of the indicators ids"
     rows = read(client, 'insertion.indicator', ids, ['company'] + TEXTS,
@@ -357,6 +371,30 @@ def test_director_reads_contracts_not_reasons(live, director_a):
     exit, = read(director_a, 'insertion.exit', [alice['exit']],
         ['category', 'examined'])
     assert exit['category'] == 'durable'
+
+
+def test_views_open(live, director_a, comptable, counsellor_a, board_a):
+    "Each opens the lists and forms of their menus, without what they may not"
+    for client, models in [
+            (director_a, ['insertion.agreement', 'insertion.pass',
+                    'insertion.pass.suspension', 'insertion.pass.prolongation',
+                    'insertion.contract', 'insertion.exit']),
+            (comptable, ['insertion.agreement', 'insertion.contract']),
+            (counsellor_a, ['insertion.employee.profile', 'insertion.pass',
+                    'insertion.pass.suspension', 'insertion.pass.prolongation',
+                    'insertion.contract', 'insertion.exit']),
+            (board_a, ['insertion.agreement']),
+            ]:
+        names = set()
+        for model in models:
+            names |= open_views(client, model)
+        counsellor = client is counsellor_a
+        assert ('reason' in names) == counsellor
+        assert ('derogation_reason' in names) == counsellor
+        assert 'derogation_end_date' in names or client is board_a
+    for client in [director_a, board_a, counsellor_a, comptable]:
+        open_views(client, 'insertion.indicator', ['tree', 'form', 'graph'],
+            context=period(client))
 
 
 def test_counsellor_reads_own_people(live, counsellor_a):

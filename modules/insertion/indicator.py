@@ -366,10 +366,11 @@ class Indicator(ModelSQL, ModelView):
 
         names = {n.split('.', 1)[0] for n in fields_of(domain)}
         names.update(o.split('.', 1)[0] for o, _ in order or [])
-        for name in sorted(names - {'id', 'company'}):
+        forbidden = sorted(names - {'id', 'company'})
+        if forbidden:
             raise IndicatorError(gettext(
                     'insertion.msg_indicator_search',
-                    field=cls.__names__(name)['field']))
+                    field=cls.__names__(forbidden[0])['field']))
 
     @classmethod
     def get_figures(cls, indicators, names):

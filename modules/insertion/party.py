@@ -48,7 +48,7 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def search_employment(cls, name, clause):
-        "A sub-query on the employees (whoever may read them)"
+        "A sub-query on every employee: the rules run it as root"
         pool = Pool()
         Employee = pool.get('company.employee')
         employee = Employee.__table__()
