@@ -383,14 +383,16 @@ class Indicator(ModelSQL, ModelView):
         """The figures of every row as the user may see them: {id: {name:
         value}}, exact for root"""
         pool = Pool()
+        Lang = pool.get('ir.lang')
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
         transaction = Transaction()
+        lang = Lang.get()
         cursor = transaction.connection.cursor()
         cursor.execute(*cls.counts_query())
         rows = [dict(zip(['id', 'company'] + COUNTS, r)) for r in cursor]
         if not transaction.user:
-            return {r['id']: cls._publish(r, set()) for r in rows}
+            return {r['id']: cls._publish(r, set(), lang) for r in rows}
         cls.check_period()
         user = User(transaction.user)
         readable = {c.id for c in user.companies}
@@ -405,15 +407,12 @@ class Indicator(ModelSQL, ModelView):
         return {
             r['id']: cls._publish(r, hidden.get(r['company'], set())
                 if r['company'] is None or r['company'] in readable
-                else set(COUNTS))
+                else set(COUNTS), lang)
             for r in rows}
 
     @classmethod
-    def _publish(cls, values, hidden):
+    def _publish(cls, values, hidden, lang):
         "The counts, rates and texts of a row, without its hidden counts"
-        pool = Pool()
-        Lang = pool.get('ir.lang')
-        lang = Lang.get()
         result = {}
         for count in COUNTS:
             value = values[count]
@@ -425,7 +424,9 @@ class Indicator(ModelSQL, ModelView):
                     'insertion.msg_indicator_hidden')
             else:
                 result[count] = value
-                result[count + '_text'] = lang.format('%d', value, True)
+                # Grouping digits is slow, and for thousands only
+                result[count + '_text'] = (lang.format('%d', value, True)
+                    if value >= 1000 else str(value))
         rates = {'dynamic_rate': None, 'average_path': None}
         if values['exits_examined']:
             rates['dynamic_rate'] = round(
