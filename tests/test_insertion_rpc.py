@@ -5,8 +5,8 @@ Anna, Aude and Ariane (women), Arthur (a man); Alice and Agathe on RSA,
 everyone but Arthur in a QPV; all born in 1990 (35 at eligibility),
 education CAP.  Alice works 15 hours a week under a derogation for a health
 reason, her PASS IAE has a suspension for sickness and a prolongation for
-RQTH, she has an address, and she left to a CDI on 5 July 2025 (181 days,
-examined).  B: Bruno, a man in a QPV, the same path and exit.  C: five men,
+RQTH, she has an address and a mobile number, and she left to a CDI on 5
+July 2025 (181 days, examined).  B: Bruno, a man in a QPV, the same path and exit.  C: five men,
 no criterion, no exit.  Sam is a permanent employee of both A and B; the
 Mairie de Reims is an ordinary party.
 
@@ -107,6 +107,7 @@ def _populate(pool, spec):
 
     Address = pool.get('party.address')
     Company = pool.get('company.company')
+    ContactMechanism = pool.get('party.contact_mechanism')
     Contract = pool.get('insertion.contract')
     Currency = pool.get('currency.currency')
     Date = pool.get('ir.date')
@@ -189,10 +190,14 @@ def _populate(pool, spec):
                     address = Address(party=person, street="1 rue des Lilas",
                         postal_code='51100', city="Reims")
                     address.save()
+                    phone = ContactMechanism(party=person, type='mobile',
+                        value='+33612345678')
+                    phone.save()
                     person_ids.update({
                             'suspension': suspension.id,
                             'prolongation': prolongation.id,
                             'address': address.id,
+                            'phone': phone.id,
                             })
 
     Agreement = pool.get('insertion.agreement')
@@ -499,6 +504,10 @@ def test_board_reads_no_person(live, board_a):
         READ_RULE_ERROR)
     refused(lambda: read(board_a, 'party.address', [alice['address']],
             ['street']), READ_RULE_ERROR)
+    refused(lambda: read(board_a, 'party.contact_mechanism',
+            [alice['phone']], ['value']), READ_RULE_ERROR)
+    assert search(board_a, 'party.contact_mechanism',
+        [('value', 'like', '+336%')]) == []
     refused(lambda: board_a.model('party.party', 'export_data',
             [alice['party']], ['name']), READ_RULE_ERROR)
     # The annexes financières are figures of the State's agreements
@@ -519,6 +528,8 @@ def test_persons_of_other_structures(live, director_b, counsellor_a):
             ['name']), READ_RULE_ERROR)
     refused(lambda: read(director_b, 'party.address', [alice['address']],
             ['street']), READ_RULE_ERROR)
+    refused(lambda: read(director_b, 'party.contact_mechanism',
+            [alice['phone']], ['value']), READ_RULE_ERROR)
     refused(lambda: director_b.model('party.party', 'export_data',
             [alice['party']], ['name']), READ_RULE_ERROR)
     assert director_b.model('party.party', 'export_data',
@@ -540,6 +551,11 @@ def test_director_does_not_write_persons(live, director_a, counsellor_a):
     address, = read(director_a, 'party.address', [alice['address']],
         ['street'])
     assert address['street'] == "1 rue des Lilas"
+    phone, = read(director_a, 'party.contact_mechanism', [alice['phone']],
+        ['value'])
+    assert phone['value'] == '+33612345678'
+    refused(lambda: director_a.model('party.contact_mechanism', 'write',
+            [alice['phone']], {'value': '+33600000000'}), WRITE_RULE_ERROR)
     refused(lambda: director_a.model('party.party', 'write',
             [alice['party']], {'name': "Alice Changée"}), WRITE_RULE_ERROR)
     refused(lambda: director_a.model('party.address', 'write',
@@ -555,6 +571,8 @@ def test_director_does_not_write_persons(live, director_a, counsellor_a):
         ['name', 'addresses'])[0] == {
         'id': alice['party'], 'name': "Alice Martin",
         'addresses': [alice['address']]}
+    assert read(counsellor_a, 'party.contact_mechanism', [alice['phone']],
+        ['value'])[0]['value'] == '+33612345678'
     # An ordinary party stays the directors' to change, as in Tryton
     director_a.model('party.party', 'write', [live['mairie']],
         {'name': "Mairie de Reims"})
