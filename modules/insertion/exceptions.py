@@ -1,4 +1,5 @@
 # This file is part of Pôle.
+from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 
 
@@ -23,4 +24,8 @@ class ContractError(ValidationError):
 
 
 class ExitError(ValidationError):
+    pass
+
+
+class IndicatorError(UserError):
     pass

@@ -1,10 +1,13 @@
 # This file is part of Pôle.
 """The board's indicators: aggregates per structure and for the whole pôle
-over a period, computed by one SQL query (table_query).  They name nobody:
-board members read them and nothing else of the insertion data."""
+over a period, computed by one SQL query (counts_query) for every row at
+once; the rows themselves (table_query) are the members.  They name nobody,
+and no figure of fewer than 5 people is shown to whoever may not read the
+people themselves (statistical secrecy, see secret_cells and
+doc/index.rst)."""
 import datetime as dt
 
-from sql import Cast, Literal, Null, With
+from sql import Cast, Literal, Null, Select, With
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
 
@@ -15,6 +18,7 @@ from trytond.report import Report
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
+from .exceptions import IndicatorError
 from .insertion import EDUCATION_BELOW_CAP, INSERTION_KINDS, MEASURES
 
 SIAE_KINDS = [m for m, _ in MEASURES]
@@ -26,6 +30,137 @@ COUNTS = [
     'exits_other', 'exits_withdrawn', 'exits_examined', 'exits_dynamic',
     'path_days',
     ]
+RATES = ['dynamic_rate', 'average_path']
+
+# Statistical secrecy: a count of 1 to 4 people is never shown but to the
+# structure's counsellors; nor is any figure that would give it back by
+# subtraction.
+THRESHOLD = 5
+CRITERIA = [
+    'rsa', 'ass', 'aah', 'rqth', 'qpv', 'zrr', 'long_unemployed', 'below_cap']
+EXIT_CATEGORY_COUNTS = [
+    'exits_durable', 'exits_transition', 'exits_positive', 'exits_other',
+    'exits_withdrawn']
+# The breakdowns of a row: (total, parts, complement).  The parts add up to
+# the total, with the people they leave out when complement (never shown,
+# but worked out by subtraction).  Gender has no complement: it is taken as
+# always recorded, so that one gender gives the other.
+BREAKDOWNS = [
+    ('people', ['entries'], True),
+    ('people', ['women', 'men'], False),
+    ('people', ['under_26', 'over_50'], True),
+    *(('people', [c], True) for c in CRITERIA),
+    ('exits', EXIT_CATEGORY_COUNTS, False),
+    ('exits', ['exits_examined'], True),
+    ('exits_examined', ['exits_dynamic'], True),
+    ]
+# path_days is a sum of days, not of people: secret with the exits
+PEOPLE_COUNTS = [c for c in COUNTS if c != 'path_days']
+
+
+def sensitive(value):
+    "Whether a count names too few people to be shown"
+    return value is not None and 0 < value < THRESHOLD
+
+
+def _smallest(candidates, value):
+    "The candidate of smallest value, zeros last (hiding them hides little)"
+    return min(candidates, key=lambda c: (value(c) == 0, value(c)))
+
+
+def secret_cells(table, readable, exact=()):
+    """The cells of the indicators to hide from a reader
+
+    table: {company id: {count: value}} of every structure, and the pôle's
+    row under None; readable: the companies of the reader (their rows and the
+    pôle's are the ones they see); exact: the readable ones they see exact
+    (a counsellor's).  Return {row: set of counts} for the pôle and the
+    readable structures but the exact ones.
+
+    Classic primary and secondary suppression: a count of 1 to 4 is hidden,
+    and so is everything of a breakdown whose total is; then, in each
+    breakdown of a row and in each column (the pôle is the sum of the
+    structures), no hidden figure may be the only unknown (unless the total
+    is 0: all are 0 whatever is hidden), else one more is hidden, the
+    smallest, until nothing changes.  The structures the reader cannot read are
+    one unknown of the column, worked out as the pôle minus the readable
+    ones (which the reader may know otherwise: contracts, their own
+    people): the pôle's cell is hidden when that rest is of 1 to 4 people,
+    or is a single structure.  The pôle of structures all read exact is
+    exact.
+    """
+    structures = sorted(k for k in table if k is not None)
+    shown = [k for k in structures if k in readable and k not in exact]
+    others = [k for k in structures if k not in readable]
+    if not shown and not others:
+        # The pôle is the sum of what they read exact
+        return {None: set()}
+    shown.append(None)
+    hidden = {k: set() for k in shown}
+
+    for key in shown:
+        values = table[key]
+        hidden[key].update(c for c in PEOPLE_COUNTS if sensitive(values[c]))
+        for total, parts, _ in BREAKDOWNS:
+            if sensitive(values[total]):
+                hidden[key].update(parts)
+        if sensitive(values['exits']):
+            hidden[key].add('path_days')
+
+    def rest(count):
+        "The pôle minus the readable structures"
+        return table[None][count] - sum(
+            table[k][count] for k in structures if k in readable)
+
+    changed = True
+    while changed:
+        changed = False
+        for key in shown:
+            values, secret = table[key], hidden[key]
+            for total, parts, complement in BREAKDOWNS:
+                unknown = [p for p in parts if p in secret]
+                if total in secret:
+                    unknown.append(total)
+                left_out = values[total] - sum(values[p] for p in parts)
+                if complement:
+                    unknown.append(None)
+                if len(unknown) != 1 or (
+                        unknown == [None] and not sensitive(left_out)):
+                    continue
+                if total not in secret and not values[total]:
+                    # All of nobody: nothing to work out
+                    continue
+                published = [p for p in parts if p not in secret]
+                if published:
+                    secret.add(_smallest(published, values.__getitem__))
+                    changed = True
+                elif total not in secret:
+                    secret.add(total)
+                    changed = True
+        for count in COUNTS:
+            if others:
+                size = rest('exits' if count == 'path_days' else count)
+                if (count not in hidden[None]
+                        and (len(others) == 1 or sensitive(size))):
+                    hidden[None].add(count)
+                    changed = True
+                continue
+            unknown = [k for k in shown if count in hidden[k]]
+            if len(unknown) != 1 or (
+                    None not in unknown and not table[None][count]):
+                continue
+            published = [k for k in shown
+                if k is not None and count not in hidden[k]]
+            if published:
+                hidden[_smallest(
+                            published, lambda k: table[k][count])].add(count)
+                changed = True
+            elif count not in hidden[None]:
+                hidden[None].add(count)
+                changed = True
+            # else the pôle is the only unknown, but the reader reads every
+            # structure exact: nothing to keep from them
+    return hidden
 
 
 def default_period(today=None):
@@ -37,8 +172,13 @@ class IndicatorContext(ModelView):
     "Insertion indicators context"
     __name__ = 'insertion.indicator.context'
 
-    from_date = fields.Date("From Date", required=True)
-    to_date = fields.Date("To Date", required=True)
+    from_date = fields.Date(
+        "From Date", required=True,
+        help="The first day of a month: the indicators are given for whole "
+        "calendar months.")
+    to_date = fields.Date(
+        "To Date", required=True,
+        help="The last day of a month.")
 
     @classmethod
     def default_from_date(cls):
@@ -50,48 +190,72 @@ class IndicatorContext(ModelView):
 
 
 class Indicator(ModelSQL, ModelView):
-    "Insertion indicators"
+    """Insertion indicators
+
+    The counts are None where they are secret for the reader (secret_cells),
+    and each figure has its text, "< 5" or "hidden" there."""
     __name__ = 'insertion.indicator'
 
     company = fields.Many2One(
         'company.company', "Structure",
         help="Empty for the whole pôle.")
-    people = fields.Integer(
-        "People", help="People who worked on an insertion contract.")
-    entries = fields.Integer("Entries", help="Renewals are not counted.")
-    women = fields.Integer("Women")
-    men = fields.Integer("Men")
-    under_26 = fields.Integer("Under 26")
-    over_50 = fields.Integer("50 or More")
-    rsa = fields.Integer("RSA")
-    ass = fields.Integer("ASS")
-    aah = fields.Integer("AAH")
-    rqth = fields.Integer("RQTH")
-    qpv = fields.Integer("QPV")
-    zrr = fields.Integer("ZRR")
-    long_unemployed = fields.Integer(
-        "Long-term Unemployed", help="12 months or more.")
-    below_cap = fields.Integer("Education Below CAP")
-    exits = fields.Integer("Exits")
-    exits_durable = fields.Integer("Durable Employment")
-    exits_transition = fields.Integer("Transitional Employment")
-    exits_positive = fields.Integer("Positive Exits")
-    exits_other = fields.Integer("Other Exits")
-    exits_withdrawn = fields.Integer("Withdrawn")
-    exits_examined = fields.Integer(
-        "Exits Examined", help="Withdrawn exits are not examined.")
-    exits_dynamic = fields.Integer(
-        "Dynamic Exits",
-        help="Examined exits to durable or transitional employment or "
-        "positive.")
-    path_days = fields.Integer("Days of Paths Ended")
+    people = fields.Function(fields.Integer(
+            "People", help="People who worked on an insertion contract."),
+        'get_figures')
+    entries = fields.Function(fields.Integer(
+            "Entries", help="Renewals are not counted."), 'get_figures')
+    women = fields.Function(fields.Integer("Women"), 'get_figures')
+    men = fields.Function(fields.Integer("Men"), 'get_figures')
+    under_26 = fields.Function(fields.Integer("Under 26"), 'get_figures')
+    over_50 = fields.Function(fields.Integer("50 or More"), 'get_figures')
+    rsa = fields.Function(fields.Integer("RSA"), 'get_figures')
+    ass = fields.Function(fields.Integer("ASS"), 'get_figures')
+    aah = fields.Function(fields.Integer("AAH"), 'get_figures')
+    rqth = fields.Function(fields.Integer("RQTH"), 'get_figures')
+    qpv = fields.Function(fields.Integer("QPV"), 'get_figures')
+    zrr = fields.Function(fields.Integer("ZRR"), 'get_figures')
+    long_unemployed = fields.Function(fields.Integer(
+            "Long-term Unemployed", help="12 months or more."),
+        'get_figures')
+    below_cap = fields.Function(fields.Integer(
+            "Education Below CAP"), 'get_figures')
+    exits = fields.Function(fields.Integer("Exits"), 'get_figures')
+    exits_durable = fields.Function(fields.Integer(
+            "Durable Employment"), 'get_figures')
+    exits_transition = fields.Function(fields.Integer(
+            "Transitional Employment"), 'get_figures')
+    exits_positive = fields.Function(fields.Integer(
+            "Positive Exits"), 'get_figures')
+    exits_other = fields.Function(fields.Integer(
+            "Other Exits"), 'get_figures')
+    exits_withdrawn = fields.Function(fields.Integer(
+            "Withdrawn"), 'get_figures')
+    exits_examined = fields.Function(fields.Integer(
+            "Exits Examined", help="Withdrawn exits are not examined."),
+        'get_figures')
+    exits_dynamic = fields.Function(fields.Integer(
+            "Dynamic Exits",
+            help="Examined exits to durable or transitional employment or "
+            "positive."),
+        'get_figures')
+    path_days = fields.Function(fields.Integer(
+            "Days of Paths Ended"), 'get_figures')
     dynamic_rate = fields.Function(
-        fields.Float("Dynamic Exit Rate (%)", digits=(16, 1)), 'get_ratio')
+        fields.Float("Dynamic Exit Rate (%)", digits=(16, 1)), 'get_figures')
     average_path = fields.Function(
         fields.Float("Average Path (months)", digits=(16, 1),
             help="The average time in the structure of the people who "
             "left."),
-        'get_ratio')
+        'get_figures')
+    # The texts of the figures for the list, the form and the report
+    for _name in COUNTS + RATES:
+        locals()[_name + '_text'] = fields.Function(fields.Char(
+                locals()[_name].string,
+                help=(locals()[_name].help + '\n' if locals()[_name].help
+                    else '') + '"< 5": fewer than 5 people; "hidden": hidden '
+                'so that such a figure cannot be worked out by subtraction.'),
+            'get_figures')
+    del _name
 
     @classmethod
     def __setup__(cls):
@@ -108,7 +272,44 @@ class Indicator(ModelSQL, ModelView):
             context.get('to_date') or to_date)
 
     @classmethod
+    def check_period(cls):
+        """Whole calendar months only: the indicators of a day minus those
+        of the day before would describe whoever started that day"""
+        from_date, to_date = cls.period()
+        if (from_date.day != 1 or (to_date + dt.timedelta(days=1)).day != 1
+                or to_date < from_date):
+            raise IndicatorError(gettext(
+                    'insertion.msg_indicator_period',
+                    from_date=from_date, to_date=to_date))
+
+    @classmethod
     def table_query(cls):
+        "The rows: the pôle's (id 1) and one per SIAE member (company × 2)"
+        pool = Pool()
+        Member = pool.get('hub.member')
+        member = Member.__table__()
+        structures = member.select(
+            (member.company * 2).as_('id'), member.company.as_('company'),
+            where=member.kind.in_(SIAE_KINDS))
+        pole = Select([
+                Cast(Literal(1), 'INTEGER').as_('id'),
+                Cast(Literal(None), 'INTEGER').as_('company')])
+        union = structures | pole
+        union.all_ = True
+        return union.select(
+            union.id, union.company,
+            Cast(Literal(0), 'INTEGER').as_('create_uid'),
+            Cast(Literal(None), cls.create_date.sql_type().base).as_(
+                'create_date'),
+            Cast(Literal(None), 'INTEGER').as_('write_uid'),
+            Cast(Literal(None), cls.write_date.sql_type().base).as_(
+                'write_date'))
+
+    @classmethod
+    def counts_query(cls):
+        """The counts of every row over the period, in one statement: only
+        the figures read them (_figures), so that nobody gets a count but
+        through the secrecy, nor searches them"""
         pool = Pool()
         Contract = pool.get('insertion.contract')
         Exit = pool.get('insertion.exit')
@@ -137,35 +338,117 @@ class Indicator(ModelSQL, ModelView):
         # Sums of counts are numeric on PostgreSQL: the fields are integers
         return union.select(
             union.id, union.company,
-            *[Cast(getattr(union, c), 'INTEGER').as_(c) for c in COUNTS],
-            Cast(Literal(0), 'INTEGER').as_('create_uid'),
-            Cast(Literal(None), cls.create_date.sql_type().base).as_(
-                'create_date'),
-            Cast(Literal(None), 'INTEGER').as_('write_uid'),
-            Cast(Literal(None), cls.write_date.sql_type().base).as_(
-                'write_date'))
+            *[Cast(getattr(union, c), 'INTEGER').as_(c) for c in COUNTS])
 
     @classmethod
     def search(cls, domain, offset=0, limit=None, order=None, count=False,
             query=False):
-        # A client lists the rows (search) then reads them: the ids are known
-        # without computing the aggregates, which the read computes once.
-        if (not domain and not offset and limit is None and not order
-                and not count and not query):
-            return cls.browse(cls._all_ids())
+        if Transaction().user:
+            cls.check_period()
+            cls.check_search(domain, order)
         return super().search(domain, offset=offset, limit=limit,
             order=order, count=count, query=query)
 
     @classmethod
-    def _all_ids(cls):
-        "The ids of table_query's rows: the pôle's and one per SIAE member"
+    def check_search(cls, domain, order):
+        """Rows are found by structure only: a search on a figure would give
+        a secret one back"""
+        def fields_of(domain):
+            if not domain:
+                return
+            if isinstance(domain, (list, tuple)) and isinstance(
+                    domain[0], str) and domain[0] not in {'AND', 'OR'}:
+                yield domain[0]
+                return
+            for clause in domain:
+                if not isinstance(clause, str):
+                    yield from fields_of(clause)
+
+        names = {n.split('.', 1)[0] for n in fields_of(domain)}
+        names.update(o.split('.', 1)[0] for o, _ in order or [])
+        forbidden = sorted(names - {'id', 'company'})
+        if forbidden:
+            raise IndicatorError(gettext(
+                    'insertion.msg_indicator_search',
+                    field=cls.__names__(forbidden[0])['field']))
+
+    @classmethod
+    def get_figures(cls, indicators, names):
+        figures = cls._figures()
+        return {n: {i.id: figures[i.id][n] for i in indicators}
+            for n in names}
+
+    @classmethod
+    def _figures(cls):
+        """The figures of every row as the user may see them: {id: {name:
+        value}}, exact for root"""
         pool = Pool()
-        Member = pool.get('hub.member')
-        member = Member.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*member.select(
-                member.company, where=member.kind.in_(SIAE_KINDS)))
-        return [1] + sorted(company * 2 for company, in cursor)
+        Lang = pool.get('ir.lang')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        transaction = Transaction()
+        lang = Lang.get()
+        cursor = transaction.connection.cursor()
+        cursor.execute(*cls.counts_query())
+        rows = [dict(zip(['id', 'company'] + COUNTS, r)) for r in cursor]
+        if not transaction.user:
+            return {r['id']: cls._publish(r, set(), lang) for r in rows}
+        cls.check_period()
+        user = User(transaction.user)
+        readable = {c.id for c in user.companies}
+        exact = set()
+        if ModelData.get_id('hub', 'group_hub_counsellor') in (
+                User.get_groups()):
+            exact = readable
+        hidden = secret_cells(
+            {r['company']: r for r in rows}, readable, exact)
+        # The rows of others' structures, which the rule keeps from the
+        # user's searches, have no figure either
+        return {
+            r['id']: cls._publish(r, hidden.get(r['company'], set())
+                if r['company'] is None or r['company'] in readable
+                else set(COUNTS), lang)
+            for r in rows}
+
+    @classmethod
+    def _publish(cls, values, hidden, lang):
+        "The counts, rates and texts of a row, without its hidden counts"
+        result = {}
+        for count in COUNTS:
+            value = values[count]
+            if count in hidden:
+                result[count] = None
+                # "< 5" in every language
+                result[count + '_text'] = '< %s' % THRESHOLD if (
+                    value < THRESHOLD) else gettext(
+                    'insertion.msg_indicator_hidden')
+            else:
+                result[count] = value
+                # Grouping digits is slow, and for thousands only
+                result[count + '_text'] = (lang.format('%d', value, True)
+                    if value >= 1000 else str(value))
+        rates = {'dynamic_rate': None, 'average_path': None}
+        if values['exits_examined']:
+            rates['dynamic_rate'] = round(
+                100 * values['exits_dynamic'] / values['exits_examined'], 1)
+        if values['exits']:
+            # Days to months: 365.25 / 12 days a month
+            rates['average_path'] = round(
+                values['path_days'] / values['exits'] / (365.25 / 12), 1)
+        depends = {
+            'dynamic_rate': {'exits_dynamic', 'exits_examined'},
+            'average_path': {'path_days', 'exits'},
+            }
+        for rate, value in rates.items():
+            if depends[rate] & hidden:
+                result[rate] = None
+                result[rate + '_text'] = gettext(
+                    'insertion.msg_indicator_hidden')
+            else:
+                result[rate] = value
+                result[rate + '_text'] = (
+                    lang.format('%.1f', value) if value is not None else '')
+        return result
 
     @classmethod
     def _structure_query(
@@ -250,23 +533,6 @@ class Indicator(ModelSQL, ModelView):
             *[getattr(exits, c).as_(c) for c in exit_columns],
             where=member.kind.in_(SIAE_KINDS))
 
-    @classmethod
-    def get_ratio(cls, indicators, names):
-        result = {n: {} for n in names}
-        for indicator in indicators:
-            if 'dynamic_rate' in names:
-                result['dynamic_rate'][indicator.id] = (
-                    round(100 * indicator.exits_dynamic
-                        / indicator.exits_examined, 1)
-                    if indicator.exits_examined else None)
-            if 'average_path' in names:
-                # Days to months: 365.25 / 12 days a month
-                result['average_path'][indicator.id] = (
-                    round(indicator.path_days / indicator.exits
-                        / (365.25 / 12), 1)
-                    if indicator.exits else None)
-        return result
-
     def get_rec_name(self, name):
         if self.company:
             return self.company.rec_name
@@ -312,27 +578,31 @@ class BoardReport(Report):
     @classmethod
     def rows(cls, year, company_id=None):
         "The indicators of the year: the structure's, or the pôle's"
-        Indicator = Pool().get('insertion.indicator')
+        pool = Pool()
+        Company = pool.get('company.company')
+        Indicator = pool.get('insertion.indicator')
         with Transaction().set_context(
                 from_date=dt.date(year, 1, 1), to_date=dt.date(year, 12, 31)):
             indicators = Indicator.search([])
             if company_id:
-                return [i for i in indicators
+                indicators = [i for i in indicators
                     if i.company and i.company.id == company_id]
+                if not indicators:
+                    raise IndicatorError(gettext(
+                            'insertion.msg_board_report_structure',
+                            structure=Company(company_id).rec_name))
             return indicators
 
     @classmethod
     def bars(cls, indicator, width=40):
-        "Text bars of the exits by category, scaled to width characters"
-        values = [
-            ('durable', indicator.exits_durable),
-            ('transition', indicator.exits_transition),
-            ('positive', indicator.exits_positive),
-            ('other', indicator.exits_other),
-            ('withdrawn', indicator.exits_withdrawn),
-            ]
-        top = max([v for _, v in values] + [1])
-        return [(k, v, '█' * round(width * v / top)) for k, v in values]
+        """Text bars of the exits by category, scaled to width characters;
+        a hidden figure has no bar"""
+        values = [(k, getattr(indicator, 'exits_' + k)) for k in [
+                'durable', 'transition', 'positive', 'other', 'withdrawn']]
+        top = max([v for _, v in values if v is not None] + [1])
+        return [(k, getattr(indicator, 'exits_%s_text' % k),
+                '█' * round(width * v / top) if v is not None else '')
+            for k, v in values]
 
     @classmethod
     def get_context(cls, records, header, data):

@@ -745,12 +745,15 @@ class Contract(ModelSQL, ModelView):
         states={'invisible': Eval('kind') != 'ai_placement'},
         help="Placements with an ordinary company are limited to 480 hours "
         "over 24 months.")
+    # Read by the counsellors only (insertion.xml): the reason is often a
+    # health one.  The end date depends on no unreadable field, so that the
+    # directors' views keep it.
     derogation_reason = fields.Char(
         "Hours Derogation",
         help="Why the weekly hours may be under 20 hours.")
     derogation_end_date = fields.Date(
         "Derogation End",
-        states={'required': Eval('derogation_reason', False)})
+        help="Required with a derogation reason.")
 
     @classmethod
     def __setup__(cls):
@@ -818,6 +821,10 @@ class Contract(ModelSQL, ModelView):
                 'derogation_reason', 'derogation_end_date'}:
             return
         for contract in contracts:
+            if contract.derogation_reason and not contract.derogation_end_date:
+                raise ContractError(gettext(
+                        'insertion.msg_contract_derogation_end',
+                        **contract._error_values()))
             if contract.kind not in INSERTION_KINDS:
                 continue
             contract.check_pass()

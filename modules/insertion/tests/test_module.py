@@ -27,7 +27,7 @@ class InsertionTestMixin(CompanyTestMixin):
         return super()._skip_company_rule | {
             ('hub.configuration', 'collective'),
             ('hub.member', 'company'),
-            # Aggregates of the whole pôle, read by the board
+            # The pôle's row has no company: its rule keeps it (indicator.xml)
             ('insertion.indicator', 'company'),
             ('insertion.board_report.start', 'company'),
             }
@@ -349,6 +349,72 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
             self.assertEqual(results, [
                     (Decimal(149), False, 'durable'),
                     (Decimal(150), True, 'durable')])
+
+    def test_secret_cells(self):
+        "Statistical secrecy: primary, complementary and across the rows"
+        from ..indicator import COUNTS, secret_cells
+
+        def row(**values):
+            return {c: values.get(c, 0) for c in COUNTS}
+        # A: 6 people hired in the year, 5 women and 1 man, 2 on RSA, 5 of
+        # them in a QPV, 1 exit to a CDI after 181 days.  B: 1 man in a QPV,
+        # the same exit.  C: 5 men, no exit.  The pôle sums them.
+        exit_ = dict(exits=1, exits_durable=1, exits_examined=1,
+            exits_dynamic=1, path_days=181)
+        a = row(people=6, entries=6, women=5, men=1, rsa=2, qpv=5, **exit_)
+        b = row(people=1, entries=1, men=1, qpv=1, **exit_)
+        c = row(people=5, entries=5, men=5)
+        pole = {k: a[k] + b[k] + c[k] for k in COUNTS}
+        table = {10: a, 20: b, 30: c, None: pole}
+        exits = {'exits', 'exits_durable', 'exits_transition',
+            'exits_positive', 'exits_other', 'exits_withdrawn',
+            'exits_examined', 'exits_dynamic', 'path_days'}
+
+        # A's director: A's man (1) and, so that he cannot be worked out
+        # from the 6 people, the women (5); RSA (2); QPV (5) since the one
+        # left out is alone; one exit, so everything of the exits.  The
+        # pôle: RSA (2) and its 2 exits; QPV too, B and C together having 1.
+        hidden = secret_cells(table, {10})
+        self.assertEqual(set(hidden), {10, None})
+        self.assertEqual(hidden[10], {'women', 'men', 'rsa', 'qpv'} | exits)
+        self.assertEqual(hidden[None], {'rsa', 'qpv'} | exits)
+        # A's counsellor: A exact, the pôle as for the director
+        hidden = secret_cells(table, {10}, exact={10})
+        self.assertEqual(set(hidden), {None})
+        self.assertEqual(hidden[None], {'rsa', 'qpv'} | exits)
+        # B's director: B has 1 person, everything hidden; the pôle minus B
+        # has 2 on RSA and 1 exit but 5 in a QPV: that one is shown
+        hidden = secret_cells(table, {20})
+        self.assertEqual(hidden[20], set(COUNTS))
+        self.assertEqual(hidden[None], {'rsa'} | exits)
+        # A reader of the three: B's people (1) would be the pôle's 12 minus
+        # A's 6 and C's 5, so C's 5 are hidden (the smallest), and so are
+        # C's entries; then C's men, which would give C's people back
+        hidden = secret_cells(table, {10, 20, 30})
+        self.assertEqual(hidden[10], {'women', 'men', 'rsa', 'qpv'} | exits)
+        self.assertEqual(hidden[20], set(COUNTS))
+        self.assertEqual(hidden[30], {'people', 'entries', 'men'})
+        self.assertEqual(hidden[None], {'rsa'} | exits)
+        # With B alone beside A, the pôle minus A is B: all of it is hidden
+        del table[30]
+        table[None] = {k: a[k] + b[k] for k in COUNTS}
+        self.assertEqual(secret_cells(table, {10})[None], set(COUNTS))
+        # A structure of 8 with 4 exits: 3 durable and 1 other (both under
+        # 5), the exits (4) too; of 12 exits, 11 durable and 1 other: the
+        # other, and the durable since it gives the other back
+        for exits_, durable, other, expected in [
+                (4, 3, 1, {'exits', 'exits_durable', 'exits_other'}),
+                (12, 11, 1, {'exits_durable', 'exits_other'}),
+                ]:
+            values = row(people=8, entries=8, women=4, men=4,
+                exits=exits_, exits_durable=durable, exits_other=other,
+                exits_examined=exits_, exits_dynamic=durable,
+                path_days=100 * exits_)
+            hidden = secret_cells({10: values, None: values}, {10})
+            self.assertLessEqual(expected, hidden[10])
+        self.assertEqual(hidden[10], {
+                'women', 'men', 'exits_durable', 'exits_other',
+                'exits_dynamic'})
 
     @with_transaction()
     def test_demo(self):
