@@ -169,16 +169,20 @@ def build(spec_path, result_path):
 def _populate(pool, spec, log):
     Demo = pool.get('hub.demo')
     Group = pool.get('res.group')
+    ModelData = pool.get('ir.model.data')
     User = pool.get('res.user')
     built = Demo.build(spec['definition'])
     log('demo built')
     members = {k: m for k, m in built['members'].items()}
     companies = [m.company for m in members.values()]
-    # The administrator reads everything: every group and company
+    # The administrator reads everything: every company, every group but
+    # the board's (whose rules hide the people)
     admin, = User.search([('login', '=', 'admin')])
+    board = ModelData.get_id('hub', 'group_hub_board')
     User.write([admin], {
             'password': spec['admin_password'],
-            'groups': [('add', [g.id for g in Group.search([])])],
+            'groups': [('add', [g.id for g in Group.search(
+                                [('id', '!=', board)])])],
             'companies': [('add', [c.id for c in companies])],
             'company': members['collective'].company.id,
             'company_filter': 'all',
@@ -961,6 +965,738 @@ def test_reads(matrix, login):
             check_reads(matrix, login, model, others,
                 access[model]['read'], violations)
     assert_none(violations, 'reads by %s' % login)
+
+
+def test_own_records(matrix):
+    """The roles still see their own records: a test that only checks
+    refusals passes when everything is refused"""
+    expected = {
+        'director': ['account.move', 'account.move.line', 'account.account',
+            'account.invoice', 'company.employee', 'insertion.contract',
+            'insertion.pass'],
+        'counsellor': ['company.employee', 'insertion.employee.profile',
+            'insertion.pass', 'insertion.contract'],
+        'board': [],
+        }
+    violations = []
+    for login, (role, _, _) in ROLES.items():
+        seen = matrix.seen.get(login)
+        if seen is None:
+            pytest.skip('test_reads did not run')
+        for model in expected[role]:
+            visible, total = seen.get(model, (0, 0))
+            if not total:
+                violations.append(Violation('no own record in SQL', login,
+                        model, 'search', '-', 'the demo has none'))
+            elif not visible:
+                violations.append(Violation('own records invisible', login,
+                        model, 'search', '-', '0 of %d' % total))
+        print('%s sees its own records of %d models: %s' % (login,
+                sum(1 for v, _ in seen.values() if v), ', '.join(
+                    '%s %d/%d' % (m, v, t)
+                    for m, (v, t) in sorted(seen.items()) if v)))
+    assert_none(violations, 'own records')
+
+
+def test_accountant_each_company(matrix):
+    "The accountant sees each company's records after switching to it"
+    client = matrix.client('comptable')
+    catalog = matrix.catalog
+    models = [m for m in catalog.enumerated()
+        if catalog.table(m) and m not in ALLOWLIST]
+    access = matrix.access('comptable', models)
+    violations = []
+    for key in MEMBER_KEYS:
+        company = matrix.members[key]['company']
+        client.call('model.res.user.set_preferences',
+            [{'company': company}, client.ctx])
+        client.load_context()
+        for model in models:
+            if not access[model]['read']:
+                continue
+            others, own = catalog.by_company(model, frozenset([company]))
+            own = set(own) - catalog.inactive(model)
+            if not own:
+                continue
+            found = attempt(lambda: client.model(model, 'search',
+                    [('id', 'in', sorted(own))], 0, None, None))
+            if found.status != 'ok':
+                violations.append(Violation(found.status, 'comptable',
+                        model, 'search', key, found.value))
+            elif set(found.value) != own:
+                violations.append(Violation('accountant misses records',
+                        'comptable', model, 'search', key, '%d of %d' % (
+                            len(set(found.value) & own), len(own))))
+    assert_none(violations, 'the accountant')
+
+
+# --- Writing another company's records
+
+HARMLESS = ['description', 'comment', 'note', 'notes', 'reference', 'name',
+    'code']
+
+
+def pick(catalog, model, ids):
+    "The record to write: a draft one when the model has states"
+    if 'state' in catalog.columns(model):
+        drafts = {i for i, in catalog.db.rows(
+                "SELECT id FROM %s WHERE state = 'draft'" % quote(
+                    catalog.table(model)))}
+        for id_ in ids:
+            if id_ in drafts:
+                return id_
+    return ids[0]
+
+
+def harmless_write(catalog, model, id_):
+    "A stored char or text field and its value, to write again unchanged"
+    definitions = catalog.definitions(model)
+    stored = catalog.stored_fields(model)
+    fields = [f for f in HARMLESS if f in stored] + [
+        f for f in stored if definitions[f]['type'] in {'char', 'text'}]
+    if not fields:
+        return {}
+    field = fields[0]
+    value, = catalog.db.rows('SELECT %s FROM %s WHERE id = %%s' % (
+            quote(field), quote(catalog.table(model))), [id_])
+    return {field: value[0]}
+
+
+def row_state(catalog, model, id_):
+    "The row as SQL has it (or None when gone)"
+    rows = catalog.db.rows('SELECT * FROM %s WHERE id = %%s' % quote(
+            catalog.table(model)), [id_])
+    return tuple(map(str, rows[0])) if rows else None
+
+
+def count(catalog, model):
+    (total,), = catalog.db.rows('SELECT COUNT(*) FROM %s' % quote(
+            catalog.table(model)))
+    return total
+
+
+def copy_values(matrix, model, id_):
+    "An existing record's stored values, read as the administrator"
+    catalog = matrix.catalog
+    definitions = catalog.definitions(model)
+    fields = [f for f in catalog.stored_fields(model)
+        if not definitions[f].get('readonly') or definitions[f].get(
+            'required')]
+    record, = matrix.admin.model(model, 'read', [id_], fields)
+    return {f: encode(record[f]) for f in fields if record.get(f) is not None}
+
+
+def write_targets(matrix, login):
+    """(model, company, id) for every enumerated model with a table: a
+    record of the role's other company, else of any other company"""
+    catalog = matrix.catalog
+    mine = matrix.companies(login)
+    for model in catalog.enumerated():
+        if not catalog.table(model):
+            continue
+        others, _ = catalog.by_company(model, mine)
+        if not others:
+            continue
+        company = matrix.other(login)
+        if company not in others:
+            company = sorted(others)[0]
+        yield model, company, pick(catalog, model, others[company])
+
+
+@pytest.mark.parametrize('login', ROLES)
+def test_writes(matrix, login):
+    """write and create on another company's records are refused with an
+    access error and change nothing in SQL"""
+    client = matrix.client(login)
+    catalog = matrix.catalog
+    violations = []
+    for model, company, id_ in write_targets(matrix, login):
+        name = matrix.name(company)
+        values = harmless_write(catalog, model, id_)
+        before = row_state(catalog, model, id_)
+        outcome = attempt(lambda: client.model(model, 'write', [id_],
+                values))
+        refused(outcome, login, model, 'write %s' % sorted(values), name,
+            violations)
+        if row_state(catalog, model, id_) != before:
+            violations.append(Violation('written', login, model, 'write',
+                    name, 'row %s changed in SQL' % id_))
+        if model not in CREATE_NOT_OWNED:
+            check_create(matrix, login, model, company, id_, violations)
+    assert_none(violations, 'writes by %s' % login)
+
+
+# Models whose new record would not be the other company's whatever its
+# values: parties belong to a company through its employees only
+CREATE_NOT_OWNED = {'party.party'}
+
+
+def unique(value, definition):
+    """value changed so that no unique constraint refuses it: other digits
+    for its last digits, else an X more"""
+    size = definition.get('size') or 0
+    digits = len(value) - len(value.rstrip('0123456789'))
+    if digits:
+        value = value[:-digits] + ''.join(
+            secrets.choice('0123456789') for _ in range(digits))
+    else:
+        value += 'X'
+    return value[-size:] if size else value
+
+
+def check_create(matrix, login, model, company, id_, violations):
+    """create a copy of another company's record: refused with an access
+    error; when refused for another reason (a unique constraint), tried
+    again with its texts changed"""
+    client = matrix.client(login)
+    catalog = matrix.catalog
+    name = matrix.name(company)
+    values = copy_values(matrix, model, id_)
+    total = count(catalog, model)
+    outcome = attempt(lambda: client.model(model, 'create', [values]))
+    if outcome.status == 'refused':
+        definitions = catalog.definitions(model)
+        values = {f: unique(v, definitions[f])
+            if definitions[f]['type'] == 'char' and isinstance(v, str)
+            else v for f, v in values.items()}
+        outcome = attempt(lambda: client.model(model, 'create', [values]))
+    refused(outcome, login, model, 'create', name, violations)
+    if count(catalog, model) != total:
+        violations.append(Violation('written', login, model, 'create',
+                name, '%d rows, %d before' % (count(catalog, model), total)))
+
+
+# --- Privacy: the board, the directors, the indicators
+
+PERSON_TARGETS = {'company.employee', 'insertion.employee.profile',
+    'insertion.pass', 'insertion.contract'}
+
+
+def person_ids(catalog, model):
+    "The records of model that are a person or about one, from SQL"
+    db, table = catalog.db, catalog.table(model)
+    persons = {p for p, in db.rows('SELECT party FROM company_employee')}
+    if model == 'party.party':
+        return persons
+    if model in PERSON_TARGETS:
+        return {i for i, in db.rows('SELECT id FROM %s' % quote(table))}
+    ids = set()
+    for name, relation in catalog.many2ones(model).items():
+        if name not in catalog.columns(model):
+            continue
+        if relation in PERSON_TARGETS:
+            ids |= {i for i, in db.rows('SELECT id FROM %s WHERE %s IS '
+                    'NOT NULL' % (quote(table), quote(name)))}
+        elif relation == 'party.party' and model.startswith('party.'):
+            ids |= {i for i, p in db.rows('SELECT id, %s FROM %s' % (
+                        quote(name), quote(table))) if p in persons}
+    return ids
+
+
+def test_board_no_person(matrix):
+    "The board reads no record of a person, in any company, its own too"
+    login = 'administrateur'
+    client = matrix.client(login)
+    catalog = matrix.catalog
+    violations = []
+    tried = []
+    for model in catalog.person_models():
+        if model in BOARD_PERSON_ALLOWED or not catalog.table(model):
+            continue
+        ids = person_ids(catalog, model)
+        if not ids:
+            continue
+        tried.append('%s (%d)' % (model, len(ids)))
+        found = attempt(lambda: client.model(model, 'search', [], 0, None,
+                None))
+        if found.status == 'ok' and set(found.value) & ids:
+            violations.append(Violation('person visible to the board',
+                    login, model, 'search', '-', '%d records' % len(
+                        set(found.value) & ids)))
+        elif found.status not in {'ok', 'access'}:
+            violations.append(Violation(found.status, login, model,
+                    'search', '-', found.value))
+        counted = attempt(lambda: client.model(model, 'search_count', [],
+                0, None))
+        others = count(catalog, model) - len(ids)
+        if counted.status == 'ok' and counted.value > others:
+            violations.append(Violation('person visible to the board',
+                    login, model, 'search_count', '-', '%d counted, %d are '
+                    'no person' % (counted.value, others)))
+        refused(attempt(lambda: client.model(model, 'read',
+                    sorted(ids)[:5], ['rec_name'])), login, model, 'read',
+            '-', violations)
+    print('person models tried for the board: %s' % ', '.join(tried))
+    assert len(tried) >= 10
+    assert_none(violations, 'persons read by the board')
+
+
+def own_ids(matrix, login, query):
+    "ids of query (with a %s for the company) in the role's own company"
+    company = matrix.members[ROLES[login][1]]['company']
+    return [i for i, in matrix.db.rows(query, [company])]
+
+
+PRIVATE = [
+    ('insertion.pass.suspension', 'reason',
+        'SELECT s.id FROM insertion_pass_suspension s JOIN insertion_pass p '
+        'ON p.id = s.pass_ WHERE p.company = %s'),
+    ('insertion.pass.prolongation', 'reason',
+        'SELECT s.id FROM insertion_pass_prolongation s '
+        'JOIN insertion_pass p ON p.id = s.pass_ WHERE p.company = %s'),
+    ('insertion.contract', 'derogation_reason',
+        'SELECT id FROM insertion_contract WHERE company = %s '
+        'AND derogation_reason IS NOT NULL'),
+    ]
+
+
+def private_fields(matrix):
+    "(model, field, query) a director must not read in his own company"
+    profile = 'insertion.employee.profile'
+    fields = [(profile, f, 'SELECT id FROM insertion_employee_profile '
+            'WHERE company = %s')
+        for f in sorted(matrix.catalog.definitions(profile))
+        if f not in PROFILE_PUBLIC]
+    return fields + PRIVATE
+
+
+@pytest.mark.parametrize('login', DIRECTORS)
+def test_director_private_fields(matrix, login):
+    """A director reads no field of his structure's insertion profiles but
+    the public ones, nor the reasons of suspensions, prolongations and
+    hours derogations; his counsellor does (the control)"""
+    director = matrix.client(login)
+    counsellor = matrix.client(
+        'conseillere' if login == 'direction' else 'conseillere_b')
+    violations = []
+    for model, field, query in private_fields(matrix):
+        ids = own_ids(matrix, login, query)[:1]
+        if not ids:
+            violations.append(Violation('no own record in SQL', login,
+                    model, field, '-', 'cannot be tried'))
+            continue
+        outcome = attempt(lambda: director.model(model, 'read', ids,
+                [field]))
+        if outcome.status == 'ok':
+            violations.append(Violation('private field readable', login,
+                    model, field, 'own', repr(outcome.value)[:100]))
+        elif outcome.status != 'access':
+            refused(outcome, login, model, 'read %s' % field, 'own',
+                violations)
+        control = attempt(lambda: counsellor.model(model, 'read', ids,
+                [field]))
+        if control.status != 'ok':
+            violations.append(Violation('counsellor cannot read',
+                    counsellor.login_name, model, field, 'own',
+                    control.value))
+    assert_none(violations, 'private fields read by %s' % login)
+
+
+def rpc_date(value):
+    return encode(value)
+
+
+def indicator_rows(client, fields, start, end):
+    context = dict(client.ctx, from_date=rpc_date(start),
+        to_date=rpc_date(end))
+    ids = client.model('insertion.indicator', 'search', [], 0, None, None,
+        context=context)
+    return client.model('insertion.indicator', 'read', ids,
+        ['company'] + fields, context=context)
+
+
+def hidden(value):
+    return not isinstance(value, int) or isinstance(value, bool)
+
+
+def small_cells(matrix, login, rows, counts):
+    "Counts from 1 to 4 shown, and counts their complement gives away"
+    violations = []
+    structures = [r for r in rows if r['company']]
+    pole = [r for r in rows if not r['company']]
+    for row in rows:
+        where = matrix.name(row['company']) if row['company'] else 'pôle'
+        small = ['%s=%s' % (f, row[f]) for f in counts
+            if not hidden(row.get(f)) and 1 <= row[f] <= 4]
+        if small:
+            violations.append(Violation('count under 5 shown', login,
+                    'insertion.indicator', 'read', where, ', '.join(small)))
+        if not hidden(row.get('people')) and 'women' in counts and (
+                hidden(row.get('women')) != hidden(row.get('men'))):
+            violations.append(Violation('complement shown', login,
+                    'insertion.indicator', 'women/men', where,
+                    'people - the shown one gives the hidden one'))
+    for row in pole:
+        for field in counts:
+            hidden_rows = [r for r in structures if hidden(r.get(field))]
+            if not hidden(row.get(field)) and len(hidden_rows) == 1:
+                violations.append(Violation('complement shown', login,
+                        'insertion.indicator', field, matrix.name(
+                            hidden_rows[0]['company']),
+                        'the pôle minus the other structures'))
+    return violations
+
+
+@pytest.mark.parametrize('login', ['administrateur'] + DIRECTORS)
+def test_indicators(matrix, login):
+    """The indicators refuse a period shorter than a month and hide the
+    counts from 1 to 4 (and their complement) from the board and the
+    directors"""
+    client = matrix.client(login)
+    definitions = matrix.catalog.definitions('insertion.indicator')
+    counts = sorted(n for n, d in definitions.items()
+        if d['type'] in {'integer', 'char'}
+        and n not in META_FIELDS | {'company'})
+    assert len(counts) >= 10, "the indicator's count fields are missing"
+    today = dt.date.today()
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    start = end.replace(day=1)
+    violations = []
+    day = attempt(lambda: indicator_rows(client, counts, end, end))
+    if day.status == 'ok':
+        violations.append(Violation('one-day period accepted', login,
+                'insertion.indicator', 'read', '-',
+                '%d rows for %s' % (len(day.value), end)))
+    elif day.status not in {'access', 'refused'}:
+        violations.append(Violation(day.status, login,
+                'insertion.indicator', 'read one day', '-', day.value))
+    month = attempt(lambda: indicator_rows(client, counts, start, end))
+    if month.status != 'ok':
+        violations.append(Violation('month refused', login,
+                'insertion.indicator', 'read', '-', month.value))
+    else:
+        assert month.value, "no indicator row for a month"
+        violations += small_cells(matrix, login, month.value, counts)
+    assert_none(violations, 'indicators read by %s' % login)
+
+
+# --- Wizards and reports
+
+def run_wizard(client, name, context, steps):
+    """Create the wizard and execute steps [(state, data)]; the outcome of
+    the last call made (a refusal stops it); the session is deleted"""
+    created = attempt(lambda: client.call('wizard.%s.create' % name,
+            [context]))
+    if created.status != 'ok':
+        return created
+    session, _, _ = created.value
+    outcome = created
+    try:
+        for state, data in steps:
+            outcome = attempt(lambda: client.call(
+                    'wizard.%s.execute' % name,
+                    [session, data, state, context]))
+            if outcome.status != 'ok':
+                break
+    finally:
+        attempt(lambda: client.call('wizard.%s.delete' % name,
+                [session, context]))
+    return outcome
+
+
+def exposed(matrix, login, result):
+    """Another company's records in a wizard's answer: the many2one and
+    x2many values of its form, the company it is filled for"""
+    catalog = matrix.catalog
+    mine = matrix.companies(login)
+    view = (result or {}).get('view') or {}
+    fields = (view.get('fields_view') or {}).get('fields', {})
+    found = []
+    for values in [view.get('defaults') or {}, view.get('values') or {}]:
+        for name, value in values.items():
+            relation = fields.get(name, {}).get('relation')
+            if not relation or value in (None, []):
+                continue
+            ids = value if isinstance(value, list) else [value]
+            ids = [i for i in ids if isinstance(i, int)]
+            if relation == 'company.company':
+                strangers = set(ids) - mine
+            else:
+                owners = catalog.owners(relation) or {}
+                strangers = {i for i in ids
+                    if owners.get(i) and not owners[i] & mine}
+            if strangers:
+                found.append('%s: %s' % (name, sorted(strangers)[:3]))
+    return found
+
+
+def wizard_actions(matrix):
+    if not hasattr(matrix, '_wizard_actions'):
+        matrix._wizard_actions = matrix.admin.model('ir.action.wizard',
+            'search_read', [], 0, None, None, ['wiz_name', 'model', 'name'])
+    return matrix._wizard_actions
+
+
+class Writes:
+    "Whether a call wrote anything, by the fingerprint of every table"
+
+    def __init__(self, db):
+        self.db = db
+        self.before = db.fingerprint()
+
+    def since(self):
+        after = self.db.fingerprint()
+        tables, self.before = changed(self.before, after), after
+        return tables
+
+
+def crashes_anyway(client, name, start, outcome):
+    "Whether the wizard crashes the same in the user's own company"
+    again = run_wizard(client, name, dict(client.ctx), [(start, {})])
+    return again == outcome
+
+
+@pytest.mark.parametrize('login', ROLES)
+def test_wizards(matrix, login):
+    """Every wizard action, started on another company's record or with
+    another company in the context: refused, or showing and writing
+    nothing of it"""
+    client = matrix.client(login)
+    catalog = matrix.catalog
+    other = matrix.other(login)
+    writes = Writes(matrix.db)
+    violations, ran = [], []
+    for action in wizard_actions(matrix):
+        name, model = action['wiz_name'], action['model']
+        context = dict(client.ctx, action_id=action['id'])
+        if model:
+            others, _ = catalog.by_company(model, matrix.companies(login))
+            if not others:
+                continue
+            company = other if other in others else sorted(others)[0]
+            id_ = others[company][0]
+            context.update(active_model=model, active_id=id_,
+                active_ids=[id_])
+        else:
+            company = other
+            context['company'] = other
+        target = '%s (%s)' % (name, model or 'no model')
+        start = matrix.live['wizards'][name]['start']
+        outcome = run_wizard(client, name, context, [(start, {})])
+        where = matrix.name(company)
+        tables = writes.since() if outcome.status == 'ok' else []
+        if outcome.status == 'ok':
+            shown = exposed(matrix, login, outcome.value)
+            if model:
+                violations.append(Violation('wizard accepts another '
+                        "company's records", login, target, start, where,
+                        shown or 'ran'))
+            elif shown:
+                violations.append(Violation('wizard shows another '
+                        "company's records", login, target, start, where,
+                        shown))
+            else:
+                ran.append(name)
+        elif outcome.status == 'crash' and not model and crashes_anyway(
+                client, name, start, outcome):
+            ran.append('%s (crashes in any company)' % name)
+        elif outcome.status != 'access':
+            refused(outcome, login, target, start, where, violations)
+        if tables:
+            violations.append(Violation('written', login, target, start,
+                    where, tables))
+    print('%s ran, with another company in the context, showing nothing '
+        'of it (not a violation): %s' % (login, ', '.join(sorted(set(ran)))))
+    assert_none(violations, 'wizards run by %s' % login)
+
+
+def sql_one(matrix, query, params=()):
+    rows = matrix.db.rows(query, params)
+    return rows[0][0] if rows else None
+
+
+def fiscal_year(matrix, company):
+    "The company's fiscal year with the most moves"
+    return sql_one(matrix, 'SELECT p.fiscalyear FROM account_move m '
+        'JOIN account_period p ON p.id = m.period WHERE m.company = %s '
+        'GROUP BY p.fiscalyear ORDER BY COUNT(*) DESC', [company])
+
+
+def adjustment(matrix, fiscalyear):
+    return sql_one(matrix, "SELECT id FROM account_period WHERE fiscalyear "
+        "= %s AND type = 'adjustment'", [fiscalyear])
+
+
+def account(matrix, company, code):
+    return sql_one(matrix, 'SELECT id FROM account_account WHERE company = '
+        '%s AND code = %s', [company, code])
+
+
+def payroll_file(matrix, company):
+    "A row of the payroll CSV for one of company's employees, this month"
+    code = sql_one(matrix, 'SELECT p.code FROM company_employee e '
+        'JOIN party_party p ON p.id = e.party WHERE e.company = %s '
+        'AND p.code IS NOT NULL ORDER BY e.id', [company])
+    month = dt.date.today().strftime('%Y-%m')
+    text = ('mois;matricule;heures_payees;heures_travaillees;brut;'
+        'cotisations_salariales;cotisations_patronales;net;impot_preleve\n'
+        '%s;%s;151,67;147,12;3000,00;660,00;900,00;2340,00;0,00\n' % (
+            month, code))
+    return encode(text.encode('utf-8'))
+
+
+def known_wizards(matrix, login):
+    """(wizard, context company, steps) of the ways into another company's
+    books named in issue 12"""
+    other = matrix.other(login)
+    own = matrix.members[ROLES[login][1]]['company']
+    member = matrix.members[ROLES[login][2]]['member']
+    fiscalyear = fiscal_year(matrix, other)
+    period = adjustment(matrix, fiscalyear)
+    journal = sql_one(matrix,
+        "SELECT id FROM account_journal WHERE type = 'situation'")
+    consolidation = sql_one(matrix, 'SELECT id FROM account_consolidation '
+        'WHERE hub_template IS NOT NULL ORDER BY id')
+    today = encode(dt.date.today())
+    first = sql_one(matrix, 'SELECT MIN(date) FROM account_move WHERE '
+        'company = %s', [other])
+    first = encode(dt.date.fromisoformat(str(first)[:10]))
+    fec = {'start': {'fiscalyear': fiscalyear, 'type': 'is-bic',
+            'deferral_period': period}}
+    closing = {'start': {'fiscalyear': fiscalyear, 'journal': journal,
+            'period': period, 'credit_account': account(matrix, other, '120'),
+            'debit_account': account(matrix, other, '129')}}
+    payroll = {'start': {'company': other, 'filename': 'paie.csv',
+            'file': payroll_file(matrix, other)}}
+    for company in [own, other]:
+        yield 'account.fr.fec', company, [('start', {}), ('generate', fec)]
+        yield ('account.fiscalyear.balance_non_deferral', company,
+            [('start', {}), ('balance', closing)])
+        yield ('insertion.payroll.import.wizard', company,
+            [('start', {}), ('import_', payroll)])
+    for action, date in [('fec', today), ('close_period', first),
+            ('lock_fiscalyear', first)]:
+        yield 'hub.bookkeeping.batch', own, [('start', {}), ('run', {
+                    'start': {'action': action, 'date': date,
+                        'members': [member]}})]
+    yield 'hub.consolidation.open_lines', own, [('start', {}), ('open_', {
+                'start': {'consolidation': consolidation, 'member': member,
+                    'eliminations': False, 'from_date': None,
+                    'to_date': today}})]
+
+
+@pytest.mark.parametrize('login', ROLES)
+def test_known_wizards(matrix, login):
+    """The FEC, the closing move, the payroll import, the bookkeeping batch
+    and the consolidation drill-down on another company's fiscal year,
+    period, file or member: refused with an access error, nothing written"""
+    client = matrix.client(login)
+    writes = Writes(matrix.db)
+    violations = []
+    for name, company, steps in known_wizards(matrix, login):
+        context = dict(client.ctx, company=company)
+        state, data = steps[-1]
+        target = '%s %s' % (name, ', '.join(
+                '%s=%s' % (k, v) for k, v in sorted(
+                    data.get('start', {}).items())
+                if k in {'action', 'fiscalyear', 'member', 'company'}))
+        where = 'context %s' % matrix.name(company)
+        outcome = run_wizard(client, name, context, steps)
+        refused(outcome, login, target, state, where, violations)
+        tables = writes.since()
+        if tables:
+            violations.append(Violation('written', login, target, state,
+                    where, tables))
+    assert_none(violations, 'known wizards run by %s' % login)
+
+
+@pytest.mark.parametrize('login', ROLES)
+def test_reports(matrix, login):
+    """Every report on another company's records is refused with an access
+    error (the ledgers, the journal, the invoice among them)"""
+    client = matrix.client(login)
+    catalog = matrix.catalog
+    violations, tried = [], set()
+    for action in matrix.admin.model('ir.action.report', 'search_read', [],
+            0, None, None, ['report_name', 'model']):
+        model = action['model']
+        if not model:
+            continue
+        others, _ = catalog.by_company(model, matrix.companies(login))
+        if not others:
+            continue
+        company = matrix.other(login)
+        if company not in others:
+            company = sorted(others)[0]
+        ids = others[company][:3]
+        data = {'model': model, 'id': ids[0], 'ids': ids,
+            'action_id': action['id']}
+        outcome = attempt(lambda: client.call(
+                'report.%s.execute' % action['report_name'],
+                [ids, data, client.ctx], timeout=120))
+        if outcome.status == 'ok':
+            outcome = Outcome('ok', 'a %s file of %d bytes' % (
+                    outcome.value[0], len(str(outcome.value[1]))))
+        refused(outcome, login, action['report_name'], 'execute',
+            matrix.name(company), violations)
+        tried.add(action['report_name'])
+    assert {'account.general_ledger', 'account.trial_balance',
+        'account.move.general_journal', 'account.invoice'} <= tried
+    assert_none(violations, 'reports run by %s' % login)
+
+
+# --- Other ways in
+
+@pytest.mark.parametrize('login', ROLES)
+def test_attachments_and_notes(matrix, login):
+    "Attachments and notes on another company's records are not readable"
+    client = matrix.client(login)
+    other = matrix.members[ROLES[login][2]]
+    violations = []
+    for model, key, fields in [('ir.attachment', 'attachment',
+                ['name', 'data', 'resource']),
+            ('ir.note', 'note', ['message', 'resource'])]:
+        id_ = other.get(key)
+        if not id_:
+            continue
+        found = attempt(lambda: client.model(model, 'search', [], 0, None,
+                None))
+        if found.status == 'ok' and id_ in found.value:
+            violations.append(Violation('leak', login, model, 'search',
+                    ROLES[login][2], 'on %s' % other['employee']))
+        refused(attempt(lambda: client.model(model, 'read', [id_], fields)),
+            login, model, 'read', ROLES[login][2], violations)
+    assert_none(violations, 'attachments and notes read by %s' % login)
+
+
+@pytest.mark.parametrize('login', ROLES)
+def test_deletes(matrix, login):
+    """delete on another company's records is refused with an access error
+    and the row is still there (run after every other test)"""
+    client = matrix.client(login)
+    catalog = matrix.catalog
+    violations = []
+    for model, company, id_ in write_targets(matrix, login):
+        outcome = attempt(lambda: client.model(model, 'delete', [id_]))
+        refused(outcome, login, model, 'delete', matrix.name(company),
+            violations)
+        if row_state(catalog, model, id_) is None:
+            violations.append(Violation('written', login, model, 'delete',
+                    matrix.name(company), 'row %s deleted' % id_))
+    assert_none(violations, 'deletes by %s' % login)
+
+
+@pytest.mark.parametrize('login', ROLES)
+def test_switch_company(matrix, login):
+    "A user cannot make another company his own in his preferences"
+    client = matrix.client(login)
+    user = matrix.live['users'][login]
+    before = sql_one(matrix, 'SELECT company FROM res_user WHERE id = %s',
+        [user])
+    other = matrix.other(login)
+    outcome = attempt(lambda: client.call('model.res.user.set_preferences',
+            [{'company': other}, client.ctx]))
+    after = sql_one(matrix, 'SELECT company FROM res_user WHERE id = %s',
+        [user])
+    violations = []
+    if outcome.status == 'ok' or after != before:
+        violations.append(Violation('company switched', login, 'res.user',
+                'set_preferences', matrix.name(other),
+                'company %s, was %s' % (after, before)))
+    elif outcome.status not in {'access', 'refused'}:
+        violations.append(Violation(outcome.status, login, 'res.user',
+                'set_preferences', matrix.name(other), outcome.value))
+    assert_none(violations, 'company switched by %s' % login)
 
 
 if __name__ == '__main__':
