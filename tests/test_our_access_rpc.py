@@ -353,7 +353,7 @@ def test_payroll_import(live, clients):
             'insertion.payroll.import.wizard', 'import_', {'start': {
                     'company': b['company'],
                     'file': payroll_file(live, 'B1', '1800.00'),
-                    'filename': 'autre.csv'}}), 'You cannot import')
+                    'filename': 'autre.csv'}}), 'You are not allowed to import')
     assert '"%s"' % b['name'] in message
     # No employee of B is named to her
     assert 'B1' not in message and 'Salarié' not in message
@@ -448,7 +448,7 @@ def test_clearing(live, clients):
             lambda: run_wizard(comptable, 'hub.invoicing.clear', 'clear',
                 {'start': {'date': rpc_date(live['month'])}}, context),
             ]:
-        message = refused(call, 'You cannot clear')
+        message = refused(call, 'You are not allowed to clear')
         assert '"%s"' % b['name'] in message
     assert count(live, 'account_move') == moves
 
@@ -533,7 +533,7 @@ def test_consolidation(live, clients):
     director = clients['director_a']
     refused(lambda: run_wizard(director, 'hub.consolidation.open_lines',
             'open_', {'start': dict(start, member=b['member'])}),
-        'You cannot open the move lines of "%s"' % b['name'])
+        'You are not allowed to open the move lines of "%s"' % b['name'])
     result = run_wizard(director, 'hub.consolidation.open_lines', 'open_',
         {'start': dict(start, member=a['member'])})
     (action, _), = result['actions']

@@ -5,7 +5,9 @@ Registered as mixins (tryton.cfg ``[register_mixin]``) on every model,
 wizard and report of the database:
 
 - ``export_data`` re-checks the record rules of every record it reaches in
-  SQL (``ir.rule.check``).  Stock export evaluates the rule domain in Python,
+  SQL (``ir.rule.check``), and ``create`` refuses a Many2One value the user
+  may not read before the row is inserted (otherwise a unique constraint
+  answers first and tells that another member's record exists).  Stock export evaluates the rule domain in Python,
   where a leaf through a relation (``('move.company', 'in', ...)``, or a rule
   inherited with ``__access__``) is true as soon as the relation is set: a
   director exported other members' move lines.
@@ -92,9 +94,24 @@ def _ids_by_model(field, values):
     return result
 
 
-class ExportAccessMixin:
-    "export_data checks the record rules of what it exports in SQL"
+class StorageAccessMixin:
+    "export_data and create check the record rules in SQL"
     __slots__ = ()
+
+    @classmethod
+    def create(cls, vlist):
+        if Transaction().check_access and Transaction().user:
+            targets = {}
+            for values in vlist:
+                for name, value in values.items():
+                    field = cls._fields.get(name)
+                    if (field is not None and field._type == 'many2one'
+                            and isinstance(value, int)):
+                        targets.setdefault(
+                            field.get_target().__name__, []).append(value)
+            for model, ids in targets.items():
+                check_read(model, ids)
+        return super().create(vlist)
 
     @classmethod
     def export_data(cls, records, fields_names, header=False):

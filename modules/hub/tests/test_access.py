@@ -99,6 +99,7 @@ class HubAccessTestCase(unittest.TestCase):
                 self.check_context_company,
                 self.check_wizard_groups,
                 self.check_preferences_company,
+                self.check_create_links,
                 ]:
             with self.subTest(check.__name__):
                 check(*members)
@@ -188,6 +189,22 @@ class HubAccessTestCase(unittest.TestCase):
                 User.set_preferences({'company': b.company.id})
             User.set_preferences({'company': a.company.id})
         self.assertEqual(User(user.id).company, a.company)
+
+    def check_create_links(self, a, b, move_a, move_b, user):
+        "A record of A cannot be created on B's period"
+        pool = Pool()
+        Move = pool.get('account.move')
+        count = Move.search_count([])
+        user_context, check = as_user(user)
+        with user_context, check:
+            with self.assertRaises(AccessError):
+                Move.create([{
+                            'company': a.company.id,
+                            'journal': move_a.journal.id,
+                            'period': move_b.period.id,
+                            'date': move_b.date,
+                            }])
+        self.assertEqual(Move.search_count([]), count)
 
     @with_transaction()
     def test_login_ban_minutes(self):

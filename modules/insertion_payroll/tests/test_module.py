@@ -573,7 +573,7 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
         set_user, set_context = self.as_user(accountant)
         with set_user, set_context:
             with self.refused(AccessError,
-                    'You cannot import the payroll of "Recyclerie"'):
+                    'You are not allowed to import the payroll of "Recyclerie"'):
                 Import.import_file(recyclerie, data, 'b.csv')
             # The wizard, as the client runs it
             session_id, _, _ = ImportWizard.create()
