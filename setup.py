@@ -44,7 +44,7 @@ for name in MODULES:
         packages.append(pkg)
         package_dir[pkg] = '/'.join(('modules', name) + sub)
         package_data[pkg] = [
-            '*.cfg', '*.xml', '*.rst', '*.json', '*.fodt', '*.ods',
+            '*.cfg', '*.xml', '*.rst', '*.json', '*.fodt', '*.fods', '*.ods',
             'view/*.xml', 'locale/*.po', 'doc/*', 'icons/*.svg']
 
 setup(
