@@ -309,7 +309,8 @@ class OnboardStart(ModelView):
     __name__ = 'hub.member.onboard.start'
 
     name = fields.Char("Name", required=True)
-    siret = fields.Char("SIRET", size=14, required=True)
+    # As printed on a Kbis: 14 digits in groups of 3, 3, 3 and 5.
+    siret = fields.Char("SIRET", size=17, required=True)
     street = fields.Text("Street")
     postal_code = fields.Char("Postal Code")
     city = fields.Char("City")
