@@ -44,11 +44,53 @@ def _setup_environment():
         for old in cache.glob('*'):
             if old.name != digest and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
-    os.environ.setdefault('DB_CACHE', str(cache / digest))
+    # Files beside the databases: SQLite copies, the browser test's cache.
+    os.environ.setdefault('POLE_FILE_CACHE', str(cache / digest))
+    if backend == 'postgresql' and 'DB_CACHE' not in os.environ:
+        # Template databases on the server, copied by CREATE DATABASE:
+        # seconds faster than a pg_restore each time a test activates
+        # modules.  Their names do not tell the modules' content, so those
+        # of other contents are dropped first.
+        _drop_stale_templates(uri, digest)
+        os.environ['DB_CACHE'] = 'postgresql://'
+    os.environ.setdefault('DB_CACHE', os.environ['POLE_FILE_CACHE'])
     os.environ.setdefault('TRYTOND_DATABASE__PATH', str(ROOT / 'var' / 'db'))
     os.makedirs(os.environ['TRYTOND_DATABASE__PATH'], exist_ok=True)
     # Tests never read the demo's configuration file.
     os.environ.pop('TRYTOND_CONFIG', None)
+
+
+def _drop_stale_templates(uri, digest):
+    """Drop trytond's cached template databases ("test-<hash>") made from
+    another content of modules/ than digest, which a marker table in the
+    maintenance database "postgres" records"""
+    import psycopg
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(uri)
+    params = {'dbname': 'postgres', 'autocommit': True}
+    if parts.hostname:
+        params['host'] = parts.hostname
+    if parts.port:
+        params['port'] = parts.port
+    if parts.username:
+        params['user'] = parts.username
+    if parts.password:
+        params['password'] = parts.password
+    with psycopg.connect(**params) as connection:
+        connection.execute('CREATE TABLE IF NOT EXISTS pole_db_cache '
+            '(digest VARCHAR NOT NULL)')
+        stored = [r[0] for r in connection.execute(
+                'SELECT digest FROM pole_db_cache')]
+        if stored == [digest]:
+            return
+        names = [r[0] for r in connection.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'test-%'")]
+        for name in names:
+            connection.execute('DROP DATABASE IF EXISTS "%s"' % name)
+        connection.execute('DELETE FROM pole_db_cache')
+        connection.execute(
+            'INSERT INTO pole_db_cache (digest) VALUES (%s)', (digest,))
 
 
 _setup_environment()

@@ -16,7 +16,7 @@ The database is always SQLite, whatever TRYTOND_DATABASE_URI says: the test
 is about the web client and the server working together, not the backend
 (the other tests cover PostgreSQL), and a throw-away SQLite file needs no
 server rights nor cleanup.  The freshly activated database (before the
-members) is kept under $DB_CACHE/browser/, which conftest.py makes per
+members) is kept under $POLE_FILE_CACHE/browser/, which conftest.py makes per
 backend and per content of modules/, so later runs skip the activation.
 
 Needs Debian's chromium and chromium-driver (/usr/bin/chromium,
@@ -102,8 +102,9 @@ def _build_database(folder, definition):
     log = folder / 'build.log'
     target = folder / f'{DATABASE}.sqlite'
     cache = None
-    if os.environ.get('DB_CACHE'):
-        cache = pathlib.Path(os.environ['DB_CACHE']) / 'browser' / 'hub.sqlite'
+    if os.environ.get('POLE_FILE_CACHE'):
+        cache = (pathlib.Path(os.environ['POLE_FILE_CACHE'])
+            / 'browser' / 'hub.sqlite')
     if cache and cache.exists():
         shutil.copyfile(cache, target)
     else:
