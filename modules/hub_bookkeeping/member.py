@@ -52,7 +52,15 @@ class Member(metaclass=PoolMeta):
                 })
 
     def get_analytic_roots(self, name):
-        Account = Pool().get('analytic_account.account')
+        """The member's axes, when the user works in its company now (the
+        record rules' companies); none otherwise, rather than an access
+        error on a member's form opened from another company"""
+        pool = Pool()
+        Account = pool.get('analytic_account.account')
+        User = pool.get('res.user')
+        if (Transaction().user
+                and self.company.id not in User.get_companies()):
+            return []
         return [a.id for a in Account.search([
                     ('company', '=', self.company.id),
                     ('type', '=', 'root'),

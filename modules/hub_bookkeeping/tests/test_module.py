@@ -40,7 +40,13 @@ class HubBookkeepingTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(
             sorted((a.code, a.name, a.type) for a in roots),
             [(c, n, 'root') for c, n in ANALYTIC_AXES])
-        self.assertEqual(len(member.analytic_roots), 2)
+        # Shown to whom works in the member's company now, empty (not an
+        # access error on the axes) from another company
+        with Transaction().set_context(_companies=[company.id]):
+            self.assertEqual(len(Member(member.id).analytic_roots), 2)
+        other = create_company("Autre")
+        with Transaction().set_context(_companies=[other.id]):
+            self.assertEqual(Member(member.id).analytic_roots, ())
 
     @with_transaction()
     def test_demo_income(self):
