@@ -4,9 +4,11 @@ the batch "close the year" (result to 120/129, close, lock, next year
 opened) and "allocate" over all of them.  Prints the seconds per member of
 each and writes var/bench/year_end.json.  Target: <= 2 s per member.
 
-Usage: scripts/bench year_end   or   python scripts/bench_year_end.py [N]
+Usage: [BENCH_MEMBERS=N] scripts/bench year_end   or
+       python scripts/bench_year_end.py [N]
 """
 import datetime as dt
+import os
 import sys
 import time
 from decimal import Decimal
@@ -83,7 +85,7 @@ def timed(database, func):
         return time.perf_counter() - started, results
 
 
-def main(count=50):
+def main(count=int(os.environ.get('BENCH_MEMBERS', 50))):
     pool = fresh_database('bench_year_end', 'hub_bookkeeping')
     from trytond.tests.test_tryton import DB_NAME
     build(pool, DB_NAME, count)
