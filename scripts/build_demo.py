@@ -4,6 +4,7 @@ Usage: python scripts/build_demo.py [config/demo.json]
 The database must exist with the modules activated (scripts/demo does it).
 Safe to run twice: what exists is kept.
 """
+import datetime as dt
 import json
 import pathlib
 import sys
@@ -35,6 +36,27 @@ def main(path=ROOT / 'config' / 'demo.json'):
             error.fix(extras)
     print("Demo pôle: %d members, %d users" % (
             len(result['members']), len(result['users'])))
+    year_end(database)
+
+
+def year_end(database):
+    """Close, lock and allocate the demo's previous (calendar) year with the
+    year-end batch, as the accountant would after the build: each member in
+    its own transaction; what is done already is skipped."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    with Transaction().start(database, 0):
+        pool = Pool(database)
+        Member = pool.get('hub.member')
+        today = pool.get('ir.date').today()
+        date = today.replace(month=1, day=1) - dt.timedelta(days=1)
+        results = Member.close_years(date) + Member.allocate_results(date)
+    for result in results:
+        print("Year-end %s: %s %s: %s" % (date.year, result['member'],
+                result['action'], result['status']), result['detail'])
+    if any(r['status'] == 'failed' for r in results):
+        sys.exit("the year-end of the demo failed")
 
 
 if __name__ == '__main__':

@@ -15,6 +15,8 @@ ACTIONS = [
     ('close_period', "Close the period"),
     ('lock_fiscalyear', "Lock the fiscal year"),
     ('fec', "Generate the FEC"),
+    ('close_year', "Close the year (result to 120/129) and lock it"),
+    ('allocate', "Allocate the result (all to retained earnings)"),
     ]
 
 
@@ -28,7 +30,8 @@ class BatchStart(ModelView):
         help="Opening: the next fiscal year after the one containing this "
         "date.\n"
         "Closing: the period containing this date.\n"
-        "Locking and FEC: the fiscal year containing this date.")
+        "Locking, FEC, year-end and allocation: the fiscal year "
+        "containing this date.")
     members = fields.Many2Many(
         'hub.member', None, None, "Members",
         help="Leave empty to run on every active member.")
@@ -87,6 +90,10 @@ class Batch(Wizard):
             results = Member.lock_fiscalyears(date, members)
         elif action == 'fec':
             results, file_, filename = Member.generate_fecs(date, members)
+        elif action == 'close_year':
+            results = Member.close_years(date, members)
+        elif action == 'allocate':
+            results = Member.allocate_results(date, members)
         self.result.results = format_results(results)
         self.result.file = file_
         self.result.filename = filename if file_ else None

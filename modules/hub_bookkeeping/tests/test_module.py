@@ -188,5 +188,14 @@ class HubBookkeepingTestCase(CompanyTestMixin, ModuleTestCase):
                 'balance': D(0), 'previous_debit': D('2000'),
                 'previous_credit': D('2000'), 'previous_balance': D(0)})
 
+    def test_format_amount(self):
+        "Amounts in the year-end's messages are written the French way"
+        from decimal import Decimal as D
+
+        from ..year_end import format_amount
+        self.assertEqual(format_amount(D('1200')), '1 200,00')
+        self.assertEqual(format_amount(D('-395.5')), '-395,50')
+        self.assertEqual(format_amount(D('1234567.891')), '1 234 567,89')
+
 
 del ModuleTestCase
