@@ -32,6 +32,38 @@ ELIMINATIONS = 'eliminations'
 TOTAL = 'total'
 
 
+def eliminated(line, move, type_, company_ids, party_ids):
+    """The condition on a move line (joined to its move and its account's
+    type) that it is an inter-member flow between company_ids, eliminated
+    in the combined statements:
+
+    - a line of a move flagged with another of the companies
+      (consolidation_company: inter-member invoices, credit notes and
+      their mirrors, clearings), except the VAT: the VAT owed to the State
+      (a tax line) and the VAT a member that is not VAT-liable bears as a
+      cost (hub_vat_as_cost) are the pôle's, never eliminated;
+    - any receivable or payable line on another company's party, however
+      it was made (stock Pay on each side, partial payments, statement
+      lines, reconciliations): what settles an inter-member debt.
+    """
+    TaxLine = Pool().get('account.tax.line')
+    tax_line = TaxLine.__table__()
+    flagged = (move.consolidation_company.in_(company_ids)
+        & (Coalesce(line.hub_vat_as_cost, Literal(False)) == Literal(False))
+        & ~line.id.in_(tax_line.select(
+                tax_line.move_line, where=tax_line.type == 'tax')))
+    if not party_ids:
+        return flagged
+    return flagged | (
+        (type_.receivable | type_.payable) & line.party.in_(party_ids))
+
+
+def member_parties(company_ids):
+    "The parties of the companies"
+    Company = Pool().get('company.company')
+    return [c.party.id for c in Company.browse(company_ids)]
+
+
 def template_key(template):
     "The template of the layout a type template stands for"
     return template.base_template.id if template.base_template else template.id
@@ -169,20 +201,24 @@ class Consolidation(metaclass=PoolMeta):
         spans: [(from_date or None, to_date or None)].  Return rows of
         (span index, type id, company id, balance, eliminated part) where
         balance is debit - credit of the company's lines over the span on
-        the type, and the eliminated part is that of the moves with
-        another of company_ids (an inter-member flow).  An account goes on
+        the type, and the eliminated part is that of its lines of
+        inter-member flows between company_ids (``eliminated``).  An account goes on
         its debit or credit type by its balance, as Tryton does.
         """
         pool = Pool()
         Line = pool.get('account.move.line')
         Move = pool.get('account.move')
         Account = pool.get('account.account')
+        AccountType = pool.get('account.account.type')
         line = Line.__table__()
         move = Move.__table__()
         account = Account.__table__()
+        line_account = Account.__table__()
+        type_ = AccountType.__table__()
 
         amount = Coalesce(line.debit, 0) - Coalesce(line.credit, 0)
-        eliminated = move.consolidation_company.in_(company_ids)
+        is_eliminated = eliminated(line, move, type_, company_ids,
+            member_parties(company_ids))
         columns, any_span = [], None
         for i, (start, end) in enumerate(spans):
             cond = Literal(True)
@@ -192,14 +228,18 @@ class Consolidation(metaclass=PoolMeta):
                 cond &= move.date >= start
             columns.append(Sum(Case((cond, amount), else_=0)).as_('b%s' % i))
             columns.append(Sum(Case(
-                        (cond & eliminated, amount), else_=0)).as_('e%s' % i))
+                        (cond & is_eliminated, amount), else_=0)).as_(
+                    'e%s' % i))
             any_span = cond if any_span is None else (any_span | cond)
         where = move.company.in_(company_ids) & any_span
         if posted:
             where &= move.state == 'posted'
         per_account = With('account', 'company',
             *['%s%s' % (c, i) for i in range(len(spans)) for c in 'be'],
-            query=line.join(move, condition=line.move == move.id).select(
+            query=line.join(move, condition=line.move == move.id)
+            .join(line_account, condition=line.account == line_account.id)
+            .join(type_, 'LEFT', condition=line_account.type == type_.id)
+            .select(
                 line.account, move.company, *columns,
                 where=where,
                 group_by=[line.account, move.company]))

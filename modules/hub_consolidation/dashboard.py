@@ -40,7 +40,7 @@ class Dashboard(ModelView):
         Consolidation = pool.get('account.consolidation')
         ModelData = pool.get('ir.model.data')
         Balance = pool.get('hub.invoicing.balance')
-        records = members()
+        records = members(None, date.replace(month=1, day=1), date)
         company_ids = [m.company.id for m in records]
         previous = previous_year(date)
         lines = []
@@ -79,7 +79,10 @@ class Dashboard(ModelView):
                         'value': Decimal(str(b.net or 0)).quantize(
                             Decimal('0.01')),
                         'previous': None,
-                        } for b in Balance.search([])]
+                        } for b in Balance.search([
+                            ('company', 'in', company_ids),
+                            ('counterpart', 'in', company_ids),
+                            ])]
             lines.extend(sorted(balances, key=lambda l: l['name']))
         return lines
 

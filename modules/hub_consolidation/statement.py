@@ -17,7 +17,8 @@ from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateReport, StateView, Wizard
 
-from .consolidation import ELIMINATIONS, TOTAL
+from .consolidation import (
+    ELIMINATIONS, TOTAL, eliminated, member_parties)
 
 # Indentation of a line under its parent in the printed statement
 INDENT = '\u2003'
@@ -51,11 +52,22 @@ def spans(statement, from_date, to_date):
     return (from_date, to_date)
 
 
-def members(member_ids=None):
-    "The active members (or those given), by name"
+def members(member_ids=None, from_date=None, to_date=None):
+    """The members (or those given) over the span, by name: by their
+    membership dates, not by active, so that a member that left stays in
+    the statements of the years it was a member (a member that left during
+    the span is in it, with its whole books over the span)"""
     Member = Pool().get('hub.member')
     domain = [('id', 'in', member_ids)] if member_ids else []
-    with without_check_access():
+    if to_date:
+        domain.append(('joined', '<=', to_date))
+    if from_date or to_date:
+        domain.append(['OR',
+                ('left', '=', None),
+                ('left', '>=', from_date or to_date),
+                ])
+    with without_check_access(), \
+            Transaction().set_context(active_test=False):
         records = Member.search(domain)
         return sorted(records, key=lambda m: m.company.rec_name)
 
@@ -70,7 +82,7 @@ def combined_statement(statement, from_date, to_date, from_date_cmp=None,
     pool = Pool()
     Consolidation = pool.get('account.consolidation')
     check_group()
-    records = members(member_ids)
+    records = members(member_ids, from_date, to_date)
     company_ids = [m.company.id for m in records]
     periods = [spans(statement, from_date, to_date)]
     comparison = bool(to_date_cmp)
@@ -272,7 +284,7 @@ def cell_domain(consolidation, member, eliminations, from_date, to_date):
     move = Move.__table__()
     account = Account.__table__()
     User = pool.get('res.user')
-    all_ids = [m.company.id for m in members()]
+    all_ids = [m.company.id for m in members(None, from_date, to_date)]
     if member:
         company_ids = [member.company.id]
     elif Transaction().user:
@@ -317,7 +329,17 @@ def cell_domain(consolidation, member, eliminations, from_date, to_date):
     if from_date:
         domain.append(('move.date', '>=', from_date))
     if eliminations:
-        domain.append(('move.consolidation_company', 'in', all_ids))
+        AccountType = pool.get('account.account.type')
+        type_ = AccountType.__table__()
+        cursor.execute(*line
+            .join(move, condition=line.move == move.id)
+            .join(account, condition=line.account == account.id)
+            .join(type_, 'LEFT', condition=account.type == type_.id)
+            .select(line.id,
+                where=where & line.account.in_(account_ids or [-1])
+                & eliminated(line, move, type_, all_ids,
+                    member_parties(all_ids))))
+        domain.append(('id', 'in', [i for i, in cursor]))
     return domain
 
 

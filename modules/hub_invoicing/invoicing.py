@@ -200,15 +200,18 @@ class Invoice(metaclass=PoolMeta):
             if not target.active:
                 raise MirrorError(gettext(
                         'hub_invoicing.msg_mirror_target_inactive',
-                        invoice=invoice.rec_name, member=target.rec_name))
+                        invoice=invoice._hub_label(), member=target.rec_name))
             mapping = Mapping.get_mapping(source, target)
             if not mapping:
                 raise MirrorError(gettext(
                         'hub_invoicing.msg_mirror_no_mapping',
-                        invoice=invoice.rec_name, member=target.rec_name,
+                        invoice=invoice._hub_label(), member=target.rec_name,
                         source=source.rec_name))
+            # The mirror's move is dated as the source's: its accounting
+            # date, else its invoice date
             with Transaction().set_context(company=invoice.company.id):
-                date = invoice.invoice_date or Date.today()
+                date = (invoice.accounting_date or invoice.invoice_date
+                    or Date.today())
             cls._hub_check_period(invoice, target, date)
             mappings[invoice] = mapping
         if mappings:
@@ -230,11 +233,47 @@ class Invoice(metaclass=PoolMeta):
         if not periods:
             raise MirrorError(gettext(
                     'hub_invoicing.msg_mirror_no_period',
-                    invoice=invoice.rec_name, member=target.rec_name,
+                    invoice=invoice._hub_label(), member=target.rec_name,
                     date=date))
+
+    def _hub_label(self):
+        """The invoice named by its party, date and amount, for the errors
+        of its posting: a draft has no number (its id means nothing) and the
+        number given by a posting that fails is not kept"""
+        Lang = Pool().get('ir.lang')
+        lang = Lang.get()
+        date = self.accounting_date or self.invoice_date
+        return gettext('hub_invoicing.msg_invoice_label',
+            party=self.party.rec_name if self.party else '',
+            date=lang.strftime(date) if date else '',
+            amount=lang.currency(self.total_amount or 0, self.currency))
+
+    @classmethod
+    def _hub_check_own_party(cls, invoices):
+        "Refuse an invoice of a company to its own party"
+        for invoice in invoices:
+            if invoice.party == invoice.company.party:
+                raise MirrorError(gettext(
+                        'hub_invoicing.msg_invoice_own_party',
+                        invoice=invoice._hub_label(),
+                        company=invoice.company.rec_name))
+
+    @classmethod
+    def _hub_check_mirrorable(cls, invoices):
+        """Raise the error posting invoices would raise for their mirrors
+        (mapping, period, accounts, taxes), writing nothing"""
+        cls._hub_check_own_party(invoices)
+        pairs = cls._hub_pairs(invoices)
+        mappings = cls._hub_check_pairs(pairs)
+        with without_check_access():
+            for invoice, (source, target) in pairs.items():
+                with Transaction().set_context(company=target.company.id):
+                    invoice._hub_mirror_invoice(
+                        source, target, mappings[invoice])
 
     @classmethod
     def _post(cls, invoices):
+        cls._hub_check_own_party(invoices)
         pairs = cls._hub_pairs(invoices)
         mappings = cls._hub_check_pairs(pairs)
         super()._post(invoices)
@@ -261,7 +300,7 @@ class Invoice(metaclass=PoolMeta):
                 if mirror.total_amount != invoice.total_amount:
                     raise MirrorError(gettext(
                             'hub_invoicing.msg_mirror_amount_differs',
-                            invoice=invoice.rec_name,
+                            invoice=invoice._hub_label(),
                             member=pairs[invoice][1].rec_name,
                             source_amount=invoice.total_amount,
                             mirror_amount=mirror.total_amount))
@@ -304,22 +343,27 @@ class Invoice(metaclass=PoolMeta):
         return mirror
 
     def _hub_vat_as_cost(self):
-        """Return {line: tax amount} spreading each tax of the invoice over
-        its lines by their amount (largest remainder: the parts add up to
-        the invoice's tax exactly)"""
+        """Return {line: tax amount}: each tax of the invoice spread over
+        its lines by the tax Tryton computes for each line (line._get_taxes:
+        the line carries the parent tax, the invoice tax the child, matched
+        by the key of the tax line), largest remainder: the parts add up to
+        the invoice's tax exactly (three lines of 20.004 of a tax of 60.01
+        give 20.01, 20.00, 20.00)."""
         amounts = defaultdict(Decimal)
         exp = Decimal(1).scaleb(-self.currency.digits)
+        lines = [l for l in self.lines if l.type == 'line']
+        computed = defaultdict(list)
+        for line in lines:
+            for key, tax_line in line._get_taxes().items():
+                if tax_line.amount:
+                    computed[key].append((line, abs(tax_line.amount)))
         for tax in self.taxes:
-            lines = [l for l in self.lines
-                if l.type == 'line' and tax.tax in l.taxes and l.amount]
             if not tax.amount:
                 continue
-            if not lines:
+            weights = computed.get(tax._key) if not tax.manual else None
+            if not weights:
                 # A manual tax: on the first line
-                lines = [l for l in self.lines if l.type == 'line'][:1]
-                weights = [(l, Decimal(1)) for l in lines]
-            else:
-                weights = [(l, abs(l.amount)) for l in lines]
+                weights = [(l, Decimal(1)) for l in lines[:1]]
             for line, amount in allocate(tax.amount, weights, exp).items():
                 amounts[line] += amount
         return amounts
@@ -490,12 +534,24 @@ class InvoiceLine(metaclass=PoolMeta):
     mirror_of = fields.Many2One(
         'account.invoice.line', "Mirror of", readonly=True,
         ondelete='RESTRICT')
+    hub_vat_as_cost = fields.Boolean(
+        "Non-deductible VAT", readonly=True,
+        help="The VAT of an inter-member invoice borne as a cost by a "
+        "member that is not VAT-liable: a cost of the pôle, never "
+        "eliminated in the combined statements.")
 
     @classmethod
     def copy(cls, lines, default=None):
         default = default.copy() if default is not None else {}
         default.setdefault('mirror_of', None)
         return super().copy(lines, default=default)
+
+    def get_move_lines(self):
+        lines = super().get_move_lines()
+        if self.hub_vat_as_cost:
+            for line in lines:
+                line.hub_vat_as_cost = True
+        return lines
 
     def _hub_mirror_lines(self, mirror, source, target, mapping, vat=None):
         "Return the lines of the target's mirror for self"
@@ -510,12 +566,14 @@ class InvoiceLine(metaclass=PoolMeta):
         if not account:
             raise MirrorError(gettext(
                     'hub_invoicing.msg_mirror_no_account',
-                    invoice=self.invoice.rec_name, member=target.rec_name,
+                    invoice=self.invoice._hub_label(),
+                    member=target.rec_name,
                     account=self.account.rec_name))
         if account.company != target.company:
             raise MirrorError(gettext(
                     'hub_invoicing.msg_mirror_account_company',
-                    invoice=self.invoice.rec_name, member=target.rec_name,
+                    invoice=self.invoice._hub_label(),
+                    member=target.rec_name,
                     account=account.rec_name))
         line.account = account
         line.quantity = self.quantity
@@ -537,7 +595,7 @@ class InvoiceLine(metaclass=PoolMeta):
                 if not target_taxes:
                     raise MirrorError(gettext(
                             'hub_invoicing.msg_mirror_no_tax',
-                            invoice=self.invoice.rec_name,
+                            invoice=self.invoice._hub_label(),
                             member=target.rec_name, tax=tax.rec_name))
                 taxes.extend(target_taxes)
             line.taxes = taxes
@@ -553,8 +611,23 @@ class InvoiceLine(metaclass=PoolMeta):
                         company=mirror.company, currency=mirror.currency,
                         party=mirror.party, invoice_type='in',
                         account=account, unit=None, taxes=[],
+                        hub_vat_as_cost=True,
                         quantity=1 if vat > 0 else -1, unit_price=abs(vat)))
         return lines
+
+
+class MoveLine(metaclass=PoolMeta):
+    __name__ = 'account.move.line'
+
+    hub_vat_as_cost = fields.Boolean(
+        "Non-deductible VAT", readonly=True,
+        help="The VAT of an inter-member invoice borne as a cost: "
+        "never eliminated in the combined statements.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._check_modify_exclude.add('hub_vat_as_cost')
 
 
 class Exception_(ModelSQL, ModelView):
@@ -708,9 +781,11 @@ class Balance(ModelSQL, ModelView):
         AccountType = pool.get('account.account.type')
         Member = pool.get('hub.member')
         Company = pool.get('company.company')
+        Period = pool.get('account.period')
         Date = pool.get('ir.date')
         line = Line.__table__()
         move = Move.__table__()
+        period = Period.__table__()
         account = Account.__table__()
         type_ = AccountType.__table__()
         member = Member.__table__()
@@ -720,6 +795,7 @@ class Balance(ModelSQL, ModelView):
         amount = line.debit - line.credit
         return (line
             .join(move, condition=line.move == move.id)
+            .join(period, condition=move.period == period.id)
             .join(account, condition=line.account == account.id)
             .join(type_, condition=account.type == type_.id)
             .join(member, condition=member.company == move.company)
@@ -739,7 +815,9 @@ class Balance(ModelSQL, ModelView):
                 Literal(None).as_('create_date'),
                 Literal(None).as_('write_uid'),
                 Literal(None).as_('write_date'),
+                # Posted moves of standard periods: no draft, no closing
                 where=(type_.receivable | type_.payable)
+                & (move.state == 'posted') & (period.type == 'standard')
                 & (move.date <= date)
                 & (counterpart.id != move.company),
                 group_by=[move.company, counterpart.id],

@@ -1,6 +1,7 @@
 # This file is part of Pôle.
 """Shared services of the collective, billed to the members by allocation
 keys, in an idempotent billing run per period."""
+import logging
 from collections import defaultdict
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from sql import Null
 from sql.aggregate import Count, Sum
 from sql.operators import Like
 
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
@@ -18,6 +20,8 @@ from trytond.transaction import Transaction
 
 from .allocation import allocate
 from .exceptions import AllocationError, BillingError
+
+logger = logging.getLogger(__name__)
 
 PERIODICITIES = [
     ('month', "Month"),
@@ -107,13 +111,16 @@ class Service(DeactivableMixin, ModelSQL, ModelView):
         return {by_company[c]: Decimal(n) for c, n in cursor}
 
     def _key_values_revenue(self, start_date, end_date, members):
-        "Each member's revenue (7x accounts) over the period"
+        """Each member's revenue (7x accounts) over the period: posted
+        moves of standard periods only (no draft, no closing move)"""
         pool = Pool()
         Line = pool.get('account.move.line')
         Move = pool.get('account.move')
+        Period = pool.get('account.period')
         Account = pool.get('account.account')
         line = Line.__table__()
         move = Move.__table__()
+        period = Period.__table__()
         account = Account.__table__()
         cursor = Transaction().connection.cursor()
         by_company = {m.company.id: m for m in members}
@@ -121,10 +128,12 @@ class Service(DeactivableMixin, ModelSQL, ModelView):
             return {}
         cursor.execute(*line
             .join(move, condition=line.move == move.id)
+            .join(period, condition=move.period == period.id)
             .join(account, condition=line.account == account.id)
             .select(
                 move.company, Sum(line.credit - line.debit),
                 where=move.company.in_(list(by_company))
+                & (move.state == 'posted') & (period.type == 'standard')
                 & Like(account.code, '7%')
                 & (move.date >= start_date) & (move.date <= end_date),
                 group_by=[move.company]))
@@ -191,6 +200,9 @@ class BillingRun(Workflow, ModelSQL, ModelView):
             ('draft', "Draft"),
             ('done', "Done"),
             ], "State", readonly=True, required=True)
+    unbilled = fields.Text("Members Not Billed", readonly=True,
+        help="The members the last run could not bill, and why; "
+        "running it again bills them once the cause is fixed.")
 
     @classmethod
     def __setup__(cls):
@@ -343,7 +355,9 @@ class BillingRun(Workflow, ModelSQL, ModelView):
         by_member = defaultdict(list)
         for line in lines:
             by_member[line.member].append(line)
+        self.unbilled = None
         if not by_member:
+            self.save()
             return []
         journal, = Journal.search([('type', '=', 'revenue')], limit=1)
         invoices = []
@@ -368,13 +382,31 @@ class BillingRun(Workflow, ModelSQL, ModelView):
                 for l in member_lines]
             invoices.append(invoice)
         Invoice.save(invoices)
+        # A member whose invoice cannot be mirrored (no mapping, period
+        # closed, ...) does not stop the others: its draft is deleted, it is
+        # reported by name and the next run bills it.
+        to_post, to_delete, unbilled = [], [], []
         for invoice, member in zip(invoices, by_member):
+            try:
+                Invoice._hub_check_mirrorable([invoice])
+            except UserError as exception:
+                to_delete.append(invoice)
+                unbilled.append('%s: %s' % (
+                        member.rec_name, exception.message))
+                continue
+            to_post.append(invoice)
             for line, invoice_line in zip(by_member[member], invoice.lines):
                 line.invoice_line = invoice_line
         Line.save(lines)
+        Invoice.delete(to_delete)
+        self.unbilled = '\n'.join(unbilled) or None
+        self.save()
+        if unbilled:
+            logger.warning("billing run %s: not billed: %s",
+                self.rec_name, '; '.join(unbilled))
         with Transaction().set_context(_skip_warnings=True):
-            Invoice.post(invoices)
-        return invoices
+            Invoice.post(to_post)
+        return to_post
 
     @classmethod
     def run_due(cls, date=None):
