@@ -179,13 +179,14 @@ def _populate(pool, spec):
                     person_ids['exit'] = exit.id
                 if alice:
                     start = today - dt.timedelta(days=30)
-                    suspension = Suspension(pass_=pass_, reason='sickness',
-                        start_date=start,
+                    suspension = Suspension(pass_=pass_,
+                        reason='contract_suspended', start_date=start,
                         end_date=start + dt.timedelta(days=20))
                     suspension.save()
+                    # A prolongation starts on the end of the PASS
+                    end = Pass(pass_.id).end_date
                     prolongation = Prolongation(pass_=pass_, reason='rqth',
-                        start_date=dt.date(2027, 1, 1),
-                        end_date=dt.date(2027, 6, 30))
+                        start_date=end, end_date=end + dt.timedelta(180))
                     prolongation.save()
                     address = Address(party=person, street="1 rue des Lilas",
                         postal_code='51100', city="Reims")
