@@ -679,6 +679,22 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
                     (Decimal(149), False, 'durable'),
                     (Decimal(150), True, 'durable')])
 
+    @with_transaction()
+    def test_board_report_chart(self):
+        "The board report: proportional bars"
+        pool = Pool()
+        Report = pool.get('insertion.board_report', type='report')
+        # 8 × 30 eighths for the largest; 2 of 50: 9.6 → 10 eighths, one
+        # full block and 2 eighths; 3 of 50: 14.4 → 14, one and 6 eighths
+        self.assertEqual(Report.bar(50, 50), '█' * 30)
+        self.assertEqual(Report.bar(2, 50), '█▎')
+        self.assertEqual(Report.bar(3, 50), '█▊')
+        self.assertEqual(Report.bar(0, 50), '')
+        self.assertEqual(Report.bar(None, 50), '')
+        # 1 of 1 000: 0.24 eighth, shown as one eighth since it is not 0
+        self.assertEqual(Report.bar(1, 1000), '▏')
+        # The French numbers: scenario_insertion_year.rst prints them
+
     def test_secret_cells(self):
         "Statistical secrecy: primary, complementary and across the rows"
         from ..indicator import COUNTS, secret_cells
