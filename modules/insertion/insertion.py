@@ -1181,11 +1181,15 @@ class Contract(ModelSQL, ModelView):
     def check_pass(self):
         pool = Pool()
         Pass = pool.get('insertion.pass')
-        passes = Pass.search([
-                ('employee', '=', self.employee.id),
-                ('start_date', '<=', self.start_date),
-                ])
-        if not any(p.covers(self.start_date) for p in passes):
+        # The PASS belongs to the person: one recorded by another structure
+        # of the pôle counts (a person keeps it when moving)
+        with without_check_access():
+            passes = Pass.search([
+                    ('employee.party', '=', self.employee.party.id),
+                    ('start_date', '<=', self.start_date),
+                    ])
+            covered = any(p.covers(self.start_date) for p in passes)
+        if not covered:
             raise ContractError(gettext(
                     'insertion.msg_contract_no_pass', **self._error_values()))
 

@@ -162,6 +162,8 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
             with self.refused(PassError, 'already has the PASS IAE'):
                 Pass(company=other, employee=again, number='999990000001',
                     start_date=D(2026, 12, 31)).save()
+            # Hired by the other structure during the PASS: it counts there
+            self.contract(again, D(2026, 1, 1), D(2026, 6, 30))
             Pass(company=other, employee=again, number='999990000001',
                 start_date=D(2027, 1, 1)).save()
 
