@@ -224,11 +224,11 @@ def _private_records(pool, company):
                 ('suspensions', '=', None)],
             order=[('start_date', 'DESC')], limit=1)
         start = today - dt.timedelta(days=30)
-        Suspension(pass_=pass_, reason='maternity', start_date=start,
-            end_date=start + dt.timedelta(days=9)).save()
-        end = pass_.compute_end_date()
-        Prolongation(pass_=pass_, reason='training',
-            start_date=end + dt.timedelta(days=1),
+        Suspension(pass_=pass_, reason='contract_suspended',
+            start_date=start, end_date=start + dt.timedelta(days=9)).save()
+        end = Pass(pass_.id).compute_end_date()
+        # A prolongation starts on the end of the PASS
+        Prolongation(pass_=pass_, reason='training', start_date=end,
             end_date=end + relativedelta(months=2)).save()
         contract, = Contract.search([('company', '=', company.id)],
             order=[('id', 'ASC')], limit=1)

@@ -4,8 +4,8 @@ Three ACI.  A: six people hired on a CDDI on 6 January 2025 — Alice, Agathe,
 Anna, Aude and Ariane (women), Arthur (a man); Alice and Agathe on RSA,
 everyone but Arthur in a QPV; all born in 1990 (35 at eligibility),
 education CAP.  Alice works 15 hours a week under a derogation for a health
-reason, her PASS IAE has a suspension for sickness and a prolongation for
-RQTH, she has an address and a mobile number, and she left to a CDI on 5
+reason, her PASS IAE has a suspension (contract suspended) and a
+prolongation for RQTH, she has an address and a mobile number, and she left to a CDI on 5
 July 2025 (181 days, examined).  B: Bruno, a man in a QPV, the same path and exit.  C: five men,
 no criterion, no exit.  Sam is a permanent employee of both A and B; the
 Mairie de Reims is an ordinary party.
@@ -75,8 +75,9 @@ PERSONAL = ['birth_date', 'gender', 'rsa', 'qpv', 'education_level']
 PROFILE_FIELDS = [
     'company', 'employee', 'birth_date', 'gender', 'eligibility_date', 'age',
     'rsa', 'ass', 'aah', 'very_long_unemployed', 'long_unemployed', 'rqth',
-    'qpv', 'zrr', 'ase', 'refugee', 'justice', 'education_level',
-    'situation']
+    'qpv', 'zrr', 'ase', 'refugee', 'justice', 'single_parent', 'homeless',
+    'french_level', 'mobility', 'education_level', 'situation', 'eligible',
+    'eligibility']
 COUNTS = [
     'people', 'entries', 'women', 'men', 'under_26', 'over_50', 'rsa', 'ass',
     'aah', 'rqth', 'qpv', 'zrr', 'long_unemployed', 'below_cap',
@@ -179,13 +180,14 @@ def _populate(pool, spec):
                     person_ids['exit'] = exit.id
                 if alice:
                     start = today - dt.timedelta(days=30)
-                    suspension = Suspension(pass_=pass_, reason='sickness',
-                        start_date=start,
+                    suspension = Suspension(pass_=pass_,
+                        reason='contract_suspended', start_date=start,
                         end_date=start + dt.timedelta(days=20))
                     suspension.save()
+                    # A prolongation starts on the end of the PASS
+                    end = Pass(pass_.id).end_date
                     prolongation = Prolongation(pass_=pass_, reason='rqth',
-                        start_date=dt.date(2027, 1, 1),
-                        end_date=dt.date(2027, 6, 30))
+                        start_date=end, end_date=end + dt.timedelta(180))
                     prolongation.save()
                     address = Address(party=person, street="1 rue des Lilas",
                         postal_code='51100', city="Reims")
@@ -372,7 +374,7 @@ def test_director_reads_contracts_not_reasons(live, director_a):
         refused(lambda: read(director_a, model, [alice[key]], ['reason']),
             ACCESS_ERROR)
         refused(lambda: search(director_a, model,
-                [('reason', 'in', ['sickness', 'rqth'])]), ACCESS_ERROR)
+                [('reason', 'in', ['contract_suspended', 'rqth'])]), ACCESS_ERROR)
     exit, = read(director_a, 'insertion.exit', [alice['exit']],
         ['category', 'examined'])
     assert exit['category'] == 'durable'
@@ -419,7 +421,7 @@ def test_counsellor_reads_own_people(live, counsellor_a):
     assert set(view['fields']) - {'id'} == set(PROFILE_FIELDS)
     suspension, = read(counsellor_a, 'insertion.pass.suspension',
         [alice['suspension']], ['reason'])
-    assert suspension['reason'] == 'sickness'
+    assert suspension['reason'] == 'contract_suspended'
     contract, = read(counsellor_a, 'insertion.contract', [alice['contract']],
         ['derogation_reason'])
     assert contract['derogation_reason'] == "Raison de santé"

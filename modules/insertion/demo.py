@@ -80,17 +80,21 @@ class Demo(metaclass=PoolMeta):
 
         company = member.company
         year_start = today - relativedelta(years=1)
-        agreement = Agreement(
-            company=company, measure=member.kind,
-            number='%s051%s%04dA0M0' % (
-                member.kind.upper(), str(year_start.year)[2:], company.id),
-            start_date=year_start.replace(month=1, day=1),
-            end_date=today.replace(month=12, day=31),
-            etp=Decimal(max(count // 3, 1)), modulation=Decimal(5),
-            reference_hours={'aci': 1820, 'ai': 1607, 'ei': 1505}[
-                member.kind])
-        agreement.save()
-        Agreement.validate_agreement([agreement])
+        # One AF per year: aid, ETP and the ASP's twelfths are yearly
+        agreements = []
+        for year in range(year_start.year, today.year + 1):
+            agreement = Agreement(
+                company=company, measure=member.kind,
+                number='%s051%s%04dA0M0' % (
+                    member.kind.upper(), str(year)[2:], company.id),
+                start_date=dt.date(year, 1, 1),
+                end_date=dt.date(year, 12, 31),
+                etp=Decimal(max(count // 3, 1)), modulation=Decimal(5),
+                reference_hours={'aci': 1820, 'ai': 1607, 'ei': 1505}[
+                    member.kind])
+            agreement.save()
+            agreements.append(agreement)
+        Agreement.validate_agreement(agreements)
 
         user = Party(name="Mairie de Reims")
         user.save()
@@ -159,7 +163,7 @@ class Demo(metaclass=PoolMeta):
                 suspension_start = max(
                     start, today - dt.timedelta(days=rng.randrange(20, 300)))
                 Suspension(
-                    pass_=pass_, reason='sickness',
+                    pass_=pass_, reason='contract_suspended',
                     start_date=suspension_start,
                     end_date=suspension_start + dt.timedelta(days=20)).save()
                 stats['suspensions'] += 1

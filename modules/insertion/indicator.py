@@ -168,6 +168,10 @@ def default_period(today=None):
     return today.replace(month=1, day=1), today.replace(month=12, day=31)
 
 
+# Left eighth blocks: 1/8 to 7/8 of a character
+EIGHTHS = ' ▏▎▍▌▋▊▉'
+
+
 class IndicatorContext(ModelView):
     "Insertion indicators context"
     __name__ = 'insertion.indicator.context'
@@ -581,8 +585,10 @@ class BoardReport(Report):
         pool = Pool()
         Company = pool.get('company.company')
         Indicator = pool.get('insertion.indicator')
+        # French number formats ("70,0"): the report is for French boards
         with Transaction().set_context(
-                from_date=dt.date(year, 1, 1), to_date=dt.date(year, 12, 31)):
+                from_date=dt.date(year, 1, 1), to_date=dt.date(year, 12, 31),
+                language='fr'):
             indicators = Indicator.search([])
             if company_id:
                 indicators = [i for i in indicators
@@ -593,15 +599,29 @@ class BoardReport(Report):
                             structure=Company(company_id).rec_name))
             return indicators
 
+    @staticmethod
+    def bar(value, top, width=30):
+        """A bar of value out of top, width characters for top, in eighths
+        of a character so that close values differ (2 and 3 of 50 are 10
+        and 14 eighths)"""
+        if value is None or top <= 0:
+            return ''
+        eighths = round(8 * width * value / top)
+        if value and not eighths:
+            eighths = 1  # A figure that is not 0 shows
+        full, part = divmod(eighths, 8)
+        return '█' * full + (EIGHTHS[part] if part else '')
+
     @classmethod
-    def bars(cls, indicator, width=40):
-        """Text bars of the exits by category, scaled to width characters;
-        a hidden figure has no bar"""
+    def bars(cls, indicator, width=30):
+        """The bars of the exits by category, proportional to the largest
+        and never wrapped (30 characters fit the column); a hidden figure
+        has no bar"""
         values = [(k, getattr(indicator, 'exits_' + k)) for k in [
                 'durable', 'transition', 'positive', 'other', 'withdrawn']]
         top = max([v for _, v in values if v is not None] + [1])
         return [(k, getattr(indicator, 'exits_%s_text' % k),
-                '█' * round(width * v / top) if v is not None else '')
+                cls.bar(v, top, width))
             for k, v in values]
 
     @classmethod

@@ -16,7 +16,7 @@ from trytond.model import (
     Check, Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import (
     AgreementError, ContractError, ExitError, PassError, ProlongationError,
@@ -35,26 +35,53 @@ AGREEMENT_NUMBER = re.compile(
     r'^(ACI|AI|EITI|EI|ETTI)(\d{2}[0-9AB])(\d{2})(\d{4})A(\d)M(\d)$')
 # 5-character ASP prefix and 7 digits.
 PASS_NUMBER = re.compile(r'^[0-9A-Z]{5}\d{7}$')
+# les-emplois (itou/approvals/models.py): Approval.DEFAULT_APPROVAL_DAYS,
+# the end date is inclusive (start + 730 days - 1).
 PASS_DAYS = 730
+# Suspension.MAX_DURATION_MONTHS, MAX_RETROACTIVITY_DURATION_DAYS
 SUSPENSION_MAX_MONTHS = 36
 SUSPENSION_MAX_RETROACTIVE_DAYS = 365
 
-# reason: (maximum months of one prolongation, maximum months in all);
-# None: no fixed maximum (until the training ends, until retirement).
+SUSPENSION_REASONS = [
+    ('contract_suspended', "Contract suspended for more than 15 days"),
+    ('contract_broken', "Contract broken off"),
+    ('contract_finished', "Contract finished"),
+    ('cta_agreement', "Agreement of the CTA members"),
+    ('contrat_passerelle', "Contrat passerelle experiment (ACI, EI)"),
+    # Kept for history (les-emplois: old reasons, no longer offered)
+    ('sickness', "Sickness"),
+    ('maternity', "Maternity"),
+    ('incarceration', "Incarceration"),
+    ('trial', "Trial period outside the IAE"),
+    ('detoxification', "Detoxification"),
+    ('force_majeure', "Force majeure"),
+    ]
+SUSPENSION_LEGACY_REASONS = {
+    'sickness', 'maternity', 'incarceration', 'trial', 'detoxification',
+    'force_majeure'}
+SUSPENSION_REASON_KINDS = {'contrat_passerelle': {'aci', 'ei'}}
+
 PROLONGATION_REASONS = [
     ('senior', "Aged 50 or more"),
     ('rqth', "Disabled worker (RQTH)"),
     ('training', "Completing a training"),
     ('difficulties', "Particular difficulties (AI, ACI)"),
     ('senior_cdi', "CDI inclusion, aged 57 or more"),
+    ('health_context', "Health context (until 2021-11-30)"),
     ]
+# les-emplois CommonProlongation.PROLONGATION_RULES: reason: (maximum days
+# of one prolongation, maximum days of all the prolongations of the PASS, of
+# any reason, or None).  "Until retirement" is bounded to 10 years there.
 PROLONGATION_MAXIMUM = {
-    'senior': (12, 60),
-    'rqth': (12, 36),
-    'training': (12, None),
-    'difficulties': (12, 36),
-    'senior_cdi': (None, None),
+    'senior_cdi': (3650, None),
+    'training': (365, None),
+    'rqth': (365, 3 * 365),
+    'senior': (365, 5 * 365),
+    'difficulties': (365, 3 * 365),
+    'health_context': (365, 365),
     }
+PROLONGATION_LEGACY_REASONS = {'health_context'}
+PROLONGATION_REASON_KINDS = {'difficulties': {'ai', 'aci'}}
 
 CONTRACT_KINDS = [
     ('cddi', "CDDI (insertion fixed-term contract)"),
@@ -68,6 +95,19 @@ INSERTION_KINDS = ('cddi', 'ai_placement', 'etti_mission', 'cdi_inclusion')
 HOURS_RULE_KINDS = ('cddi', 'cdi_inclusion')
 CDDI_MIN_MONTHS = 4
 PATH_MAX_MONTHS = 24
+# A path goes on while the person comes back within this break: the
+# waiting period after which the State issues a new PASS IAE, hence a new
+# path (les-emplois Approval.WAITING_PERIOD_YEARS = 2).
+PATH_BREAK_MONTHS = 24
+# Code du travail L5132-15-1 and R5132-1-12 (via the PASS prolongation
+# reasons): months of CDDI path allowed by the prolongation's reason, None
+# until the end of the prolongation (a training)
+CDDI_EXEMPTION_MONTHS = {
+    'senior': 60,
+    'rqth': 60,
+    'difficulties': 60,
+    'training': None,
+    }
 MIN_WEEKLY_HOURS = Decimal(20)
 MAX_WEEKLY_HOURS = Decimal(35)
 AI_MAX_HOURS = Decimal(480)
@@ -116,6 +156,44 @@ def structure_kind(company):
             ('active', 'in', [True, False]),
             ], limit=1)
     return members[0].kind if members else None
+
+
+def current_path(
+        company, party, date, kinds, exclude=None, exit_domain=None):
+    """The person's contracts of kinds in the structure that make the path
+    going on at date, whatever "renewal of" says: those started on or
+    before date, after the person's last exit recorded before date (an exit
+    closes a path), chained without a break longer than PATH_BREAK_MONTHS
+    (the waiting period after which the State issues a new PASS IAE, hence
+    a new path: les-emplois Approval.WAITING_PERIOD_YEARS)"""
+    pool = Pool()
+    Contract = pool.get('insertion.contract')
+    Exit = pool.get('insertion.exit')
+    domain = [
+        ('company', '=', company.id),
+        ('employee.party', '=', party.id),
+        ('kind', 'in', kinds),
+        ('start_date', '<=', date),
+        ]
+    if exclude and exclude.id is not None and exclude.id >= 0:
+        domain.append(('id', '!=', exclude.id))
+    exits = Exit.search([
+            ('company', '=', company.id),
+            ('employee.party', '=', party.id),
+            ('date', '<', date),
+            ] + (exit_domain or []), order=[('date', 'DESC')], limit=1)
+    if exits:
+        domain.append(('start_date', '>', exits[0].date))
+    contracts = Contract.search(domain, order=[('start_date', 'DESC')])
+    path, start = [], date
+    for contract in contracts:
+        last = contract.last_date or dt.date.max
+        if last != dt.date.max and last + relativedelta(
+                months=PATH_BREAK_MONTHS) < start:
+            break
+        path.append(contract)
+        start = min(start, contract.start_date)
+    return path
 
 
 def _company_domain():
@@ -183,6 +261,12 @@ class AidRate(ModelSQL, ModelView):
         return rates[0].reference_hours if rates else None
 
 
+# What a valid or closed AF may no longer change
+LOCKED_AGREEMENT_FIELDS = {
+    'company', 'number', 'measure', 'start_date', 'end_date', 'etp',
+    'reference_hours', 'modulation', 'departement_amount'}
+
+
 class Agreement(Workflow, ModelSQL, ModelView):
     "Annexe financière"
     __name__ = 'insertion.agreement'
@@ -206,7 +290,8 @@ class Agreement(Workflow, ModelSQL, ModelView):
         "Reference Hours", digits=(16, 0), required=True, states=_states,
         help="The annual hours of one ETP.")
     base_aid = fields.Function(fields.Numeric(
-            "Base Aid per ETP", digits=(16, 2)), 'get_rate')
+            "Base Aid per ETP", digits=(16, 4),
+            help="The rate of each month of the AF, averaged."), 'get_rate')
     rate_confirmed = fields.Function(
         fields.Boolean("Rate Confirmed"), 'get_rate')
     modulation = fields.Numeric(
@@ -216,6 +301,13 @@ class Agreement(Workflow, ModelSQL, ModelView):
         "Département Co-financing", digits=(16, 2), states=_states)
     total_aid = fields.Function(fields.Numeric(
             "State Aid", digits=(16, 2)), 'get_rate')
+    # Frozen at validation: a rate edited later changes no valid AF
+    frozen_base_aid = fields.Numeric(
+        "Frozen Base Aid", digits=(16, 4), readonly=True)
+    frozen_total_aid = fields.Numeric(
+        "Frozen State Aid", digits=(16, 2), readonly=True)
+    frozen_rate_confirmed = fields.Boolean(
+        "Frozen Rate Confirmed", readonly=True)
     state = fields.Selection([
             ('draft', "Draft"),
             ('valid', "Valid"),
@@ -274,33 +366,69 @@ class Agreement(Workflow, ModelSQL, ModelView):
     def on_change_start_date(self):
         self.on_change_measure()
 
+    def months(self):
+        "The first day of each month of the AF"
+        month = self.start_date.replace(day=1)
+        while month <= self.end_date:
+            yield month
+            month += relativedelta(months=1)
+
+    def compute_rate(self):
+        """(base aid per ETP and year, confirmed, total aid): the rate of
+        each month of the AF by date (23 921 for an ACI from 2024-11-01),
+        averaged over its months, as the ASP pays it in twelfths; None when
+        a month has no amount"""
+        Rate = Pool().get('insertion.aid.rate')
+        amounts, confirmed = [], True
+        for month in self.months():
+            rate = Rate.get_rate(self.measure, month)
+            if not rate or rate.amount is None:
+                return None, False, None
+            amounts.append(rate.amount)
+            confirmed &= bool(rate.confirmed)
+        base = sum(amounts) / len(amounts)
+        total = (self.etp * base * (1 + self.modulation / 100)).quantize(
+            Decimal('0.01'))
+        return base.quantize(Decimal('0.0001')), confirmed, total
+
     @classmethod
     def get_rate(cls, agreements, names):
-        pool = Pool()
-        Rate = pool.get('insertion.aid.rate')
         result = {n: {} for n in names}
         for agreement in agreements:
-            rate = Rate.get_rate(agreement.measure, agreement.start_date)
-            amount = rate.amount if rate else None
+            if agreement.state == 'draft' or (
+                    agreement.frozen_total_aid is None):
+                base, confirmed, total = agreement.compute_rate()
+            else:
+                base = agreement.frozen_base_aid
+                confirmed = agreement.frozen_rate_confirmed
+                total = agreement.frozen_total_aid
             result_ = {
-                'base_aid': amount,
-                'rate_confirmed': bool(rate and rate.confirmed),
-                'total_aid': None,
+                'base_aid': base,
+                'rate_confirmed': bool(confirmed),
+                'total_aid': total,
                 }
-            if amount is not None:
-                result_['total_aid'] = (
-                    agreement.etp * amount
-                    * (1 + agreement.modulation / 100)).quantize(
-                    Decimal('0.01'))
             for name in names:
                 result[name][agreement.id] = result_[name]
         return result
 
     @classmethod
+    def check_modification(cls, mode, agreements, values=None,
+            external=False):
+        super().check_modification(
+            mode, agreements, values=values, external=external)
+        if mode == 'write' and set(values) & LOCKED_AGREEMENT_FIELDS:
+            for agreement in agreements:
+                if agreement.state != 'draft':
+                    raise AgreementError(gettext(
+                            'insertion.msg_agreement_locked',
+                            number=agreement.number))
+
+    @classmethod
     def validate_fields(cls, agreements, field_names):
         super().validate_fields(agreements, field_names)
-        if field_names and not {'number', 'measure', 'modulation'} & (
-                field_names):
+        if field_names and not {
+                'number', 'measure', 'modulation', 'start_date',
+                'end_date'} & field_names:
             return
         for agreement in agreements:
             if not (0 <= agreement.modulation <= 10):
@@ -308,6 +436,12 @@ class Agreement(Workflow, ModelSQL, ModelView):
                         'insertion.msg_agreement_modulation',
                         number=agreement.number,
                         modulation=agreement.modulation))
+            if agreement.start_date.year != agreement.end_date.year:
+                # Aid, ETP and the ASP's twelfths are yearly
+                raise AgreementError(gettext(
+                        'insertion.msg_agreement_one_year',
+                        number=agreement.number,
+                        start=agreement.start_date, end=agreement.end_date))
             match = AGREEMENT_NUMBER.match(agreement.number)
             if not match:
                 raise AgreementError(gettext(
@@ -335,13 +469,23 @@ class Agreement(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, agreements):
-        pass
+        cls.write(agreements, {
+                'frozen_base_aid': None,
+                'frozen_total_aid': None,
+                'frozen_rate_confirmed': None,
+                })
 
     @classmethod
     @ModelView.button
     @Workflow.transition('valid')
     def validate_agreement(cls, agreements):
-        pass
+        for agreement in agreements:
+            base, confirmed, total = agreement.compute_rate()
+            cls.write([agreement], {
+                    'frozen_base_aid': base,
+                    'frozen_total_aid': total,
+                    'frozen_rate_confirmed': confirmed,
+                    })
 
     @classmethod
     @ModelView.button
@@ -364,6 +508,22 @@ EDUCATION_LEVELS = [
     ('higher', "Higher education"),
     ]
 EDUCATION_BELOW_CAP = ('none', 'below_cap')
+# les-emplois itou/eligibility/data/administrative_criteria.json: the IAE
+# criteria, with their codes; CAP_BEP is "level 3 (CAP, BEP) or below",
+# SENIOR 50 or more and JEUNE under 26 at the eligibility date.
+LEVEL1_CRITERIA = [
+    ('RSA', 'rsa'), ('ASS', 'ass'), ('AAH', 'aah'),
+    ('DETLD', 'very_long_unemployed'),
+    ]
+LEVEL2_CRITERIA = [
+    ('ASE', 'ase'), ('DELD', 'long_unemployed'), ('TH', 'rqth'),
+    ('PI', 'single_parent'), ('PSH_PR', 'homeless'), ('REF_DA', 'refugee'),
+    ('ZRR', 'zrr'), ('QPV', 'qpv'), ('DETENTION_MJ', 'justice'),
+    ('FLE', 'french_level'), ('PM', 'mobility'),
+    ]
+EDUCATION_CAP_OR_BELOW = ('none', 'below_cap', 'cap')
+# ADMINISTRATIVE_CRITERIA_LEVEL_2_REQUIRED_FOR_SIAE_KIND (eligibility/enums.py)
+LEVEL2_REQUIRED = {'ai': 2, 'etti': 2, 'aci': 3, 'ei': 3, 'eiti': 3}
 SITUATIONS = [
     (None, ""),
     ('job_seeker', "Registered job seeker"),
@@ -410,8 +570,22 @@ class Profile(ModelSQL, ModelView):
     ase = fields.Boolean("Child Welfare Leaver (ASE)")
     refugee = fields.Boolean("Refugee")
     justice = fields.Boolean("Under a Justice Measure")
+    single_parent = fields.Boolean("Single Parent")
+    homeless = fields.Boolean(
+        "Homeless or Housed", help="Without housing, housed (hostel, "
+        "shelter) or having lived in the street.")
+    french_level = fields.Boolean(
+        "French Below A1", help="Command of French below level A1.")
+    mobility = fields.Boolean("Mobility Problem")
     education_level = fields.Selection(EDUCATION_LEVELS, "Education Level")
     situation = fields.Selection(SITUATIONS, "Situation Before Hiring")
+    eligible = fields.Function(fields.Boolean(
+            "Eligible",
+            help="One level 1 criterion, or enough level 2 criteria for "
+            "the kind of structure (2 in AI and ETTI, 3 in ACI, EI, EITI)."),
+        'get_eligibility')
+    eligibility = fields.Function(
+        fields.Char("Eligibility Criteria"), 'get_eligibility')
 
     @classmethod
     def __setup__(cls):
@@ -432,6 +606,42 @@ class Profile(ModelSQL, ModelView):
     @classmethod
     def search_rec_name(cls, name, clause):
         return [('employee.rec_name',) + tuple(clause[1:])]
+
+    def criteria(self):
+        "The (level 1, level 2) criteria met, as les-emplois names them"
+        level1 = [code for code, field in LEVEL1_CRITERIA
+            if getattr(self, field)]
+        level2 = [code for code, field in LEVEL2_CRITERIA
+            if getattr(self, field)]
+        if self.education_level in EDUCATION_CAP_OR_BELOW:
+            level2.append('CAP_BEP')
+        age = self.compute_age(self.birth_date, self.eligibility_date)
+        if age is not None and age >= 50:
+            level2.append('SENIOR')
+        if age is not None and age < 26:
+            level2.append('JEUNE')
+        return level1, sorted(level2)
+
+    @classmethod
+    def get_eligibility(cls, profiles, names):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        result = {n: {} for n in names}
+        for profile in profiles:
+            level1, level2 = profile.criteria()
+            kind = structure_kind(profile.company)
+            required = LEVEL2_REQUIRED.get(kind)
+            eligible = bool(level1) or (
+                required is not None and len(level2) >= required)
+            why = gettext('insertion.msg_profile_eligibility',
+                level1=', '.join(level1) or '-',
+                level2=', '.join(level2) or '-',
+                required=required if required is not None else '-',
+                kind=(kind or '-').upper())
+            values = {'eligible': eligible, 'eligibility': why}
+            for name in names:
+                result[name][profile.id] = values[name]
+        return result
 
     @staticmethod
     def compute_age(birth_date, date):
@@ -532,7 +742,8 @@ class Pass(ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, passes, field_names):
         super().validate_fields(passes, field_names)
-        if field_names and 'number' not in field_names:
+        if field_names and not {'number', 'employee', 'start_date'} & (
+                field_names):
             return
         for pass_ in passes:
             if not PASS_NUMBER.match(pass_.number or ''):
@@ -540,11 +751,31 @@ class Pass(ModelSQL, ModelView):
                         'insertion.msg_pass_number_format',
                         number=pass_.number,
                         employee=pass_.employee.rec_name))
+            pass_.check_other_pass()
+
+    def check_other_pass(self):
+        """One valid PASS IAE per person (les-emplois: a job seeker with a
+        valid approval gets no new one): no other PASS of the same party in
+        any structure may be valid during this one"""
+        with without_check_access():
+            others = self.search([
+                    ('id', '!=', self.id),
+                    ('employee.party', '=', self.employee.party.id),
+                    ('start_date', '<=', self.end_date),
+                    ])
+            others = [o for o in others if o.end_date >= self.start_date]
+            if others:
+                other = others[0]
+                raise PassError(gettext(
+                        'insertion.msg_pass_other_valid',
+                        employee=self.employee.rec_name, number=self.number,
+                        other=other.number, start=other.start_date,
+                        end=other.end_date))
 
 
 class PassPeriodMixin:
     """A period of a PASS IAE (suspension or prolongation): its dates, checked
-    in the database, and its length in days"""
+    in the database, and the days it adds to the PASS"""
     __slots__ = ()
     _dates_message = None  # The message of the dates constraint
 
@@ -555,7 +786,11 @@ class PassPeriodMixin:
         "End Date", required=True,
         domain=[If(Eval('start_date'),
                 ('end_date', '>=', Eval('start_date')), ())])
-    days = fields.Function(fields.Integer("Days"), 'get_days')
+    days = fields.Function(fields.Integer(
+            "Days Added",
+            help="End date minus start date: the days the PASS IAE end "
+            "is pushed by (as the State's platform counts)."),
+        'get_days')
 
     @classmethod
     def __setup__(cls):
@@ -568,33 +803,10 @@ class PassPeriodMixin:
         cls._order = [('start_date', 'ASC'), ('id', 'ASC')]
 
     def get_days(self, name):
+        # les-emplois Suspension.duration and Prolongation.duration: end -
+        # start; its triggers push the approval's end by that much.
         if self.start_date and self.end_date:
-            return (self.end_date - self.start_date).days + 1
-
-
-class Suspension(PassPeriodMixin, ModelSQL, ModelView):
-    "PASS IAE suspension"
-    __name__ = 'insertion.pass.suspension'
-    _dates_message = 'insertion.msg_suspension_dates'
-
-    reason = fields.Selection([
-            ('contract_suspended', "Contract suspended for more than 15 days"),
-            ('contract_broken', "Contract broken off"),
-            ('contract_finished', "Contract finished"),
-            ('sickness', "Sickness"),
-            ('maternity', "Maternity"),
-            ('incarceration', "Incarceration"),
-            ('trial', "Trial period outside the IAE"),
-            ('detoxification', "Detoxification"),
-            ('force_majeure', "Force majeure"),
-            ], "Reason", required=True)
-
-    @classmethod
-    def validate_fields(cls, suspensions, field_names):
-        super().validate_fields(suspensions, field_names)
-        for suspension in suspensions:
-            suspension.check_length()
-            suspension.check_overlap()
+            return (self.end_date - self.start_date).days
 
     def _error_values(self):
         return {
@@ -604,7 +816,43 @@ class Suspension(PassPeriodMixin, ModelSQL, ModelView):
             'end': self.end_date,
             }
 
+    def _reason_string(self):
+        return dict(self.fields_get(['reason'])['reason']['selection'])[
+            self.reason]
+
+    def check_reason(self, legacy, kinds):
+        "Legacy reasons are for history only; some only in some structures"
+        values = dict(self._error_values(), reason=self._reason_string())
+        if self.reason in legacy:
+            raise self._error(gettext(
+                    'insertion.msg_pass_period_reason_legacy', **values))
+        if self.reason in kinds:
+            kind = structure_kind(self.pass_.company)
+            if kind not in kinds[self.reason]:
+                raise self._error(gettext(
+                        'insertion.msg_pass_period_reason_kind',
+                        kinds=', '.join(sorted(
+                                k.upper() for k in kinds[self.reason])),
+                        **values))
+
+
+class Suspension(PassPeriodMixin, ModelSQL, ModelView):
+    "PASS IAE suspension"
+    __name__ = 'insertion.pass.suspension'
+    _dates_message = 'insertion.msg_suspension_dates'
+    _error = SuspensionError
+
+    reason = fields.Selection(SUSPENSION_REASONS, "Reason", required=True)
+
+    @classmethod
+    def validate_fields(cls, suspensions, field_names):
+        super().validate_fields(suspensions, field_names)
+        for suspension in suspensions:
+            suspension.check_length()
+            suspension.check_overlap()
+
     def check_length(self):
+        # les-emplois Suspension.get_max_end_at: start + 36 months - 1 day
         limit = self.start_date + relativedelta(months=SUSPENSION_MAX_MONTHS)
         if self.end_date >= limit:
             raise SuspensionError(gettext(
@@ -612,6 +860,7 @@ class Suspension(PassPeriodMixin, ModelSQL, ModelView):
                     months=SUSPENSION_MAX_MONTHS, **self._error_values()))
 
     def check_overlap(self):
+        # Both ends inclusive (les-emplois exclude_overlapping_suspensions)
         others = self.search([
                 ('pass_', '=', self.pass_.id),
                 ('id', '!=', self.id),
@@ -625,18 +874,54 @@ class Suspension(PassPeriodMixin, ModelSQL, ModelView):
                     other_start=other.start_date, other_end=other.end_date,
                     **self._error_values()))
 
-    def check_start(self):
-        "Never in the future, at most 365 days back, within the PASS"
+    def minimum_start(self, today, referent):
+        """The first day the suspension may start (les-emplois
+        Suspension.next_min_start_at): after the last suspension ended
+        before today, else from the last hiring, and never more than 365
+        days before the day the suspension was recorded (today for a new
+        one)"""
+        pool = Pool()
+        Contract = pool.get('insertion.contract')
+        start = None
+        with without_check_access():
+            contracts = Contract.search([
+                    ('employee.party', '=', self.pass_.employee.party.id),
+                    ('kind', 'in', INSERTION_KINDS),
+                    ('start_date', '<=', referent),
+                    ], order=[('start_date', 'DESC')], limit=1)
+        if contracts:
+            start = contracts[0].start_date
+        old = [s for s in self.pass_.suspensions
+            if s != self and s.end_date < today]
+        if referent != today:
+            # An edited suspension: only those recorded before it
+            old = [s for s in old if s.create_date < self.create_date]
+        if old:
+            last = max(old, key=lambda s: s.start_date)
+            start = last.end_date + dt.timedelta(days=1)
+        threshold = referent - dt.timedelta(
+            days=SUSPENSION_MAX_RETROACTIVE_DAYS)
+        if not start or start < threshold:
+            return threshold
+        return start
+
+    def check_start(self, recorded=False):
+        """Never in the future, not before the minimum start, within the PASS;
+        recorded: the suspension was recorded before (its dates are edited)"""
         today = Pool().get('ir.date').today()
+        referent = today
+        if recorded and self.create_date:
+            referent = min(today, self.create_date.date())
         values = self._error_values()
         if self.start_date > today:
             raise SuspensionError(gettext(
                     'insertion.msg_suspension_future', **values))
-        if self.start_date < today - dt.timedelta(
-                days=SUSPENSION_MAX_RETROACTIVE_DAYS):
+        minimum = self.minimum_start(today, referent)
+        if self.start_date < minimum:
             raise SuspensionError(gettext(
-                    'insertion.msg_suspension_retroactive',
-                    days=SUSPENSION_MAX_RETROACTIVE_DAYS, **values))
+                    'insertion.msg_suspension_minimum_start',
+                    minimum=minimum, days=SUSPENSION_MAX_RETROACTIVE_DAYS,
+                    **values))
         end = self.pass_.compute_end_date(exclude=self)
         if not (self.pass_.start_date <= self.start_date <= end):
             raise SuspensionError(gettext(
@@ -646,18 +931,28 @@ class Suspension(PassPeriodMixin, ModelSQL, ModelView):
     @classmethod
     def on_modification(cls, mode, suspensions, field_names=None):
         super().on_modification(mode, suspensions, field_names=field_names)
-        # Dates are checked against today when they are entered only: a
-        # suspension recorded last year stays valid.
-        if mode == 'create' or (
-                mode == 'write' and {'start_date', 'pass_'} & field_names):
+        # Dates are checked when they are entered, against the day the
+        # suspension was recorded: a suspension recorded last year stays
+        # valid.
+        if mode == 'create' or (mode == 'write' and {
+                    'start_date', 'end_date', 'pass_'} & field_names):
             for suspension in suspensions:
-                suspension.check_start()
+                suspension.check_start(recorded=mode == 'write')
+        if mode == 'create' or (
+                mode == 'write' and 'reason' in field_names):
+            for suspension in suspensions:
+                suspension.check_reason(
+                    SUSPENSION_LEGACY_REASONS, SUSPENSION_REASON_KINDS)
 
 
 class Prolongation(PassPeriodMixin, ModelSQL, ModelView):
-    "PASS IAE prolongation"
+    """PASS IAE prolongation
+
+    As in les-emplois, it starts on the end date of the PASS and its end date
+    is the new end of the PASS: [start, end) follow each other."""
     __name__ = 'insertion.pass.prolongation'
     _dates_message = 'insertion.msg_prolongation_dates'
+    _error = ProlongationError
 
     reason = fields.Selection(PROLONGATION_REASONS, "Reason", required=True)
 
@@ -666,31 +961,70 @@ class Prolongation(PassPeriodMixin, ModelSQL, ModelView):
         super().validate_fields(prolongations, field_names)
         for prolongation in prolongations:
             prolongation.check_maximum()
+            prolongation.check_overlap()
+
+    def _error_values(self):
+        return dict(super()._error_values(), reason=self._reason_string())
+
+    def maximum_end(self):
+        """The last end date allowed (les-emplois: the prolongation form's
+        minimum of one prolongation's maximum and what is left of the
+        cumulative maximum, counted over all the PASS's prolongations)"""
+        once, total = PROLONGATION_MAXIMUM[self.reason]
+        days = once
+        if total is not None:
+            used = sum(p.days for p in self.pass_.prolongations if p != self)
+            days = min(days, total - used)
+        return self.start_date + dt.timedelta(days=days)
 
     def check_maximum(self):
-        once, total = PROLONGATION_MAXIMUM[self.reason]
-        reason = dict(self.fields_get(['reason'])['reason']['selection'])[
-            self.reason]
-        values = {
-            'pass_': self.pass_.number,
-            'employee': self.pass_.employee.rec_name,
-            'reason': reason,
-            }
-        if once and self.end_date >= self.start_date + relativedelta(
-                months=once):
+        values = self._error_values()
+        if self.end_date <= self.start_date:
             raise ProlongationError(gettext(
-                    'insertion.msg_prolongation_too_long',
-                    months=once, **values))
-        if total:
-            same = [p for p in self.pass_.prolongations
-                if p.reason == self.reason and p != self]
-            start = min([p.start_date for p in same] + [self.start_date])
-            days = sum(p.days for p in same) + self.days
-            if start + dt.timedelta(days=days) > start + relativedelta(
-                    months=total):
-                raise ProlongationError(gettext(
-                        'insertion.msg_prolongation_total',
-                        months=total, **values))
+                    'insertion.msg_prolongation_one_day', **values))
+        maximum = self.maximum_end()
+        if self.end_date > maximum:
+            once, total = PROLONGATION_MAXIMUM[self.reason]
+            raise ProlongationError(gettext(
+                    'insertion.msg_prolongation_maximum',
+                    maximum=maximum, once=once, total=total or once,
+                    **values))
+
+    def check_overlap(self):
+        # [start, end) ranges: one may start on the end of the other
+        others = self.search([
+                ('pass_', '=', self.pass_.id),
+                ('id', '!=', self.id),
+                ('start_date', '<', self.end_date),
+                ('end_date', '>', self.start_date),
+                ], limit=1)
+        if others:
+            other, = others
+            raise ProlongationError(gettext(
+                    'insertion.msg_prolongation_overlap',
+                    other_start=other.start_date, other_end=other.end_date,
+                    **self._error_values()))
+
+    def check_start(self):
+        "A new prolongation starts on the end date of the PASS"
+        end = self.pass_.compute_end_date(exclude=self)
+        if self.start_date != end:
+            raise ProlongationError(gettext(
+                    'insertion.msg_prolongation_start',
+                    pass_end=end, **self._error_values()))
+
+    @classmethod
+    def on_modification(cls, mode, prolongations, field_names=None):
+        super().on_modification(mode, prolongations, field_names=field_names)
+        # Like les-emplois, only for new ones: editing an old one is allowed
+        if mode == 'create':
+            for prolongation in prolongations:
+                prolongation.check_start()
+        if mode == 'create' or (
+                mode == 'write' and 'reason' in field_names):
+            for prolongation in prolongations:
+                prolongation.check_reason(
+                    PROLONGATION_LEGACY_REASONS, PROLONGATION_REASON_KINDS)
 
 
 class Contract(ModelSQL, ModelView):
@@ -847,11 +1181,15 @@ class Contract(ModelSQL, ModelView):
     def check_pass(self):
         pool = Pool()
         Pass = pool.get('insertion.pass')
-        passes = Pass.search([
-                ('employee', '=', self.employee.id),
-                ('start_date', '<=', self.start_date),
-                ])
-        if not any(p.covers(self.start_date) for p in passes):
+        # The PASS belongs to the person: one recorded by another structure
+        # of the pôle counts (a person keeps it when moving)
+        with without_check_access():
+            passes = Pass.search([
+                    ('employee.party', '=', self.employee.party.id),
+                    ('start_date', '<=', self.start_date),
+                    ])
+            covered = any(p.covers(self.start_date) for p in passes)
+        if not covered:
             raise ContractError(gettext(
                     'insertion.msg_contract_no_pass', **self._error_values()))
 
@@ -879,26 +1217,56 @@ class Contract(ModelSQL, ModelView):
                     other=other.rec_name, **self._error_values()))
 
     def check_cddi(self):
-        pool = Pool()
-        Pass = pool.get('insertion.pass')
         values = self._error_values()
         if self.planned_end_date < self.start_date + relativedelta(
                 months=CDDI_MIN_MONTHS, days=-1):
             raise ContractError(gettext(
                     'insertion.msg_contract_cddi_too_short',
                     months=CDDI_MIN_MONTHS, **values))
-        first = self.first_of_path()
-        limit = first.start_date + relativedelta(months=PATH_MAX_MONTHS)
-        if (self.last_date or dt.date.max) >= limit:
-            prolonged = Pass.search([
-                    ('employee', '=', self.employee.id),
-                    ('prolongations', '!=', None),
-                    ], limit=1)
-            if not prolonged:
+        start = self.path_start()
+        limit = start + relativedelta(months=PATH_MAX_MONTHS, days=-1)
+        last = self.last_date or dt.date.max
+        if last > limit:
+            limit, reason = self.exemption_limit(start)
+            if last > limit:
                 raise ContractError(gettext(
                         'insertion.msg_contract_path_too_long',
-                        months=PATH_MAX_MONTHS, first=first.start_date,
+                        months=PATH_MAX_MONTHS, first=start, limit=limit,
                         **values))
+
+    def path_start(self):
+        "The start of the current path of CDDI in the structure"
+        contracts = current_path(
+            self.company, self.employee.party, self.start_date, [self.kind],
+            exclude=self)
+        return min([c.start_date for c in contracts] + [self.start_date])
+
+    def exemption_limit(self, start):
+        """The last day a CDDI path from start may reach with the
+        exemption of a prolongation of the PASS IAE (Code du travail
+        L5132-15-1): 50 or more, RQTH or particular difficulties up to
+        60 months, a training until it ends; never after the prolongation's
+        end.  (limit, reason), the 24-month limit when none applies"""
+        pool = Pool()
+        Pass = pool.get('insertion.pass')
+        limit = start + relativedelta(months=PATH_MAX_MONTHS, days=-1)
+        reason = None
+        with without_check_access():
+            passes = Pass.search([
+                    ('employee.party', '=', self.employee.party.id),
+                    ])
+        for pass_ in passes:
+            for prolongation in pass_.prolongations:
+                if prolongation.reason not in CDDI_EXEMPTION_MONTHS:
+                    continue
+                months = CDDI_EXEMPTION_MONTHS[prolongation.reason]
+                end = prolongation.end_date
+                if months is not None:
+                    end = min(end, start + relativedelta(
+                            months=months, days=-1))
+                if end > limit:
+                    limit, reason = end, prolongation.reason
+        return limit, reason
 
     def first_of_path(self):
         first, seen = self, {self}
@@ -924,25 +1292,30 @@ class Contract(ModelSQL, ModelView):
                     **self._error_values()))
 
     def check_ai_hours(self):
-        "At most 480 h with one ordinary user over 24 months"
+        """At most 480 h with one ordinary user over any 24 months: every
+        placement with the user, before and after this one, counts"""
         if not self.user_ordinary or not self.user_party:
             return
-        window = self.start_date - relativedelta(months=AI_WINDOW_MONTHS)
+        window = relativedelta(months=AI_WINDOW_MONTHS)
         placements = self.search([
                 ('employee', '=', self.employee.id),
                 ('kind', '=', 'ai_placement'),
                 ('user_party', '=', self.user_party.id),
                 ('user_ordinary', '=', True),
-                ('start_date', '>', window),
-                ('start_date', '<=', self.start_date),
+                ('start_date', '>', self.start_date - window),
+                ('start_date', '<', self.start_date + window),
                 ])
         placements = set(placements) | {self}
-        total = sum((p.hours or 0 for p in placements), Decimal(0))
-        if total > AI_MAX_HOURS:
-            raise ContractError(gettext(
-                    'insertion.msg_contract_ai_hours',
-                    hours=total, maximum=AI_MAX_HOURS,
-                    user=self.user_party.rec_name, **self._error_values()))
+        for first in placements:
+            total = sum((p.hours or 0 for p in placements
+                    if first.start_date <= p.start_date
+                    < first.start_date + window), Decimal(0))
+            if total > AI_MAX_HOURS:
+                raise ContractError(gettext(
+                        'insertion.msg_contract_ai_hours',
+                        hours=total, maximum=AI_MAX_HOURS,
+                        user=self.user_party.rec_name,
+                        **self._error_values()))
 
     def check_cdi_inclusion(self):
         "CDI inclusion in ETP at most 20 % of the conventioned ETP"
@@ -1026,17 +1399,18 @@ class Exit(ModelSQL, ModelView):
 
     def compute_fields(self, field_names=None):
         "Store the path of the exit: entry date, length, hours, examined"
-        pool = Pool()
-        Contract = pool.get('insertion.contract')
         values = super().compute_fields(field_names=field_names)
         if field_names and not {'employee', 'company', 'date'} & field_names:
             return values
-        contracts = Contract.search([
-                ('employee', '=', self.employee.id),
-                ('company', '=', self.company.id),
-                ('kind', 'in', INSERTION_KINDS),
-                ('start_date', '<=', self.date),
-                ])
+        if self.id is not None and self.id >= 0:
+            exclude = [('id', '!=', self.id)]
+        else:
+            exclude = []
+        # The current path, not the first contract ever: an earlier exit
+        # closed the earlier path (current_path states the rule)
+        contracts = current_path(
+            self.company, self.employee.party, self.date, INSERTION_KINDS,
+            exit_domain=exclude)
         if not contracts:
             raise ExitError(gettext(
                     'insertion.msg_exit_no_contract',

@@ -99,28 +99,29 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
             employee, pass_ = self.person(company, "Alice", D(2025, 1, 1))
             # 2025-01-01 + 730 days - 1 = 2026-12-31 (two years of 365 days)
             self.assertEqual(pass_.end_date, D(2026, 12, 31))
-            # 20 days: 2027-01-20
-            Suspension(pass_=pass_, reason='sickness',
+            # 03-01 to 03-20: 19 days (end - start, as les-emplois counts;
+            # it was 20, one day too many): 2027-01-19
+            Suspension(pass_=pass_, reason='contract_suspended',
                 start_date=D(2025, 3, 1), end_date=D(2025, 3, 20)).save()
             pass_ = pass_.__class__(pass_.id)
-            self.assertEqual(pass_.end_date, D(2027, 1, 20))
-            # 31 more days: 2027-02-20
+            self.assertEqual(pass_.end_date, D(2027, 1, 19))
+            # 05-01 to 05-31: 30 more days (was 31): 2027-02-18
             Suspension(pass_=pass_, reason='contract_suspended',
                 start_date=D(2025, 5, 1), end_date=D(2025, 5, 31)).save()
             pass_ = pass_.__class__(pass_.id)
-            self.assertEqual(pass_.end_date, D(2027, 2, 20))
-            # 365 days for 50+: 2028-02-20
+            self.assertEqual(pass_.end_date, D(2027, 2, 18))
+            # 365 days for 50+ from the end: the end is the prolongation's
             Prolongation(pass_=pass_, reason='senior',
-                start_date=D(2027, 2, 21), end_date=D(2028, 2, 20)).save()
+                start_date=D(2027, 2, 18), end_date=D(2028, 2, 18)).save()
             pass_ = pass_.__class__(pass_.id)
-            self.assertEqual(pass_.end_date, D(2028, 2, 20))
+            self.assertEqual(pass_.end_date, D(2028, 2, 18))
 
             self.assertEqual(pass_.status_at(D(2024, 12, 31)), 'future')
             self.assertEqual(pass_.status_at(D(2025, 1, 1)), 'valid')
             self.assertEqual(pass_.status_at(D(2025, 3, 10)), 'suspended')
             self.assertEqual(pass_.status_at(D(2025, 4, 1)), 'valid')
-            self.assertEqual(pass_.status_at(D(2028, 2, 20)), 'valid')
-            self.assertEqual(pass_.status_at(D(2028, 2, 21)), 'expired')
+            self.assertEqual(pass_.status_at(D(2028, 2, 18)), 'valid')
+            self.assertEqual(pass_.status_at(D(2028, 2, 19)), 'expired')
             self.assertEqual(pass_.status, 'valid')  # on 2025-06-15
 
     @with_transaction()
@@ -141,63 +142,215 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
                 self.person(company, "Twin", D(2025, 1, 1), '999991234567')
 
     @with_transaction()
+    def test_pass_second_valid(self):
+        "A second valid PASS IAE for the same person is refused"
+        # les-emplois: tests/approvals/tests.py
+        # TestApprovalModel.test_cannot_be_prolonged_when_a_newer_approval_
+        # exists and the job seeker's single valid approval
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        Pass = pool.get('insertion.pass')
+        company = self.structure()
+        other = self.structure("Ressourcerie", siret='41234502700020')
+        with set_company(company):
+            alice, pass_ = self.person(company, "Alice", D(2025, 1, 1))
+            # Valid until 2026-12-31: a second PASS in another structure of
+            # the pôle starting on that day is refused, the next day not
+        with set_company(other):
+            again = Employee(company=other, party=alice.party)
+            again.save()
+            with self.refused(PassError, 'already has the PASS IAE'):
+                Pass(company=other, employee=again, number='999990000001',
+                    start_date=D(2026, 12, 31)).save()
+            # Hired by the other structure during the PASS: it counts there
+            self.contract(again, D(2026, 1, 1), D(2026, 6, 30))
+            Pass(company=other, employee=again, number='999990000001',
+                start_date=D(2027, 1, 1)).save()
+
+    @with_transaction()
     def test_suspension_rules(self):
         "Suspensions: 36 months, no overlap, not future, 365 days back"
         pool = Pool()
         Suspension = pool.get('insertion.pass.suspension')
         company = self.structure()
 
-        def suspend(pass_, start, end):
-            Suspension(pass_=pass_, reason='sickness',
-                start_date=start, end_date=end).save()
+        def suspend(pass_, start, end, reason='contract_suspended'):
+            suspension = Suspension(pass_=pass_, reason=reason,
+                start_date=start, end_date=end)
+            suspension.save()
+            return suspension
 
         with set_company(company), self.today(D(2025, 6, 15)):
             employee, pass_ = self.person(company, "Alice", D(2024, 6, 1))
+            # les-emplois get_max_end_at: start + 36 months - 1 day
             with self.refused(SuspensionError, '36 months'):
                 suspend(pass_, D(2025, 1, 1), D(2028, 1, 1))
             suspend(pass_, D(2025, 1, 1), D(2027, 12, 31))  # 36 months
+            # test_overlapping_dates
             with self.refused(SuspensionError, 'overlaps'):
                 suspend(pass_, D(2025, 3, 1), D(2025, 3, 10))
             _, other = self.person(company, "Bruno", D(2024, 1, 1))
+            # TestSuspensionModel.test_clean: starts in the future
             with self.refused(SuspensionError, 'future'):
                 suspend(other, D(2025, 6, 16), D(2025, 7, 1))
+            # test_clean, test_next_min_start_date_without_job_application:
             # 2025-06-15 - 365 days = 2024-06-15
-            with self.refused(SuspensionError, '365 days'):
+            with self.refused(SuspensionError, 'earliest start is 2024-06-15'):
                 suspend(other, D(2024, 6, 14), D(2024, 7, 1))
-            suspend(other, D(2024, 6, 15), D(2024, 7, 1))
+            old = suspend(other, D(2024, 6, 15), D(2024, 7, 1))
+            # next_min_start_at: after the last ended suspension
+            with self.refused(SuspensionError, 'earliest start is 2024-07-02'):
+                suspend(other, D(2024, 5, 1), D(2024, 5, 10))
+            # test_start_in_approval_boundaries: before the PASS
             _, late = self.person(company, "Chloé", D(2025, 6, 1))
             with self.refused(SuspensionError, 'must start'):
-                suspend(late, D(2025, 5, 1), D(2025, 5, 10))
-            # Later, the recorded suspension stays valid
+                suspend(late, D(2025, 5, 31), D(2025, 6, 10))
+            # On the first day of the PASS: accepted
+            suspend(late, D(2025, 6, 1), D(2025, 6, 10))
+            # Old reasons are kept for history only
+            with self.refused(SuspensionError, 'history only'):
+                suspend(other, D(2025, 6, 1), D(2025, 6, 10),
+                    reason='sickness')
+            # Contrat passerelle: ACI and EI only; this one is an ACI
+            suspend(other, D(2025, 6, 1), D(2025, 6, 10),
+                reason='contrat_passerelle')
+            # next_min_start_at: from the last hiring
+            dan, dan_pass = self.person(company, "Dan", D(2025, 1, 1))
+            self.contract(dan, D(2025, 2, 3), D(2025, 8, 2))
+            with self.refused(SuspensionError, 'earliest start is 2025-02-03'):
+                suspend(dan_pass, D(2025, 2, 2), D(2025, 2, 20))
+            suspend(dan_pass, D(2025, 2, 3), D(2025, 2, 20))
+
+        # A year later, the recorded suspension stays valid; its dates are
+        # checked against the day it was recorded (2025-06-15 here), not
+        # against today
+        cursor = Transaction().connection.cursor()
+        table = Suspension.__table__()
+        cursor.execute(*table.update([table.create_date],
+                [dt.datetime(2025, 6, 15, 10, 0)],
+                where=table.id == old.id))
         with set_company(company), self.today(D(2026, 6, 15)):
-            suspension, = Suspension.search(
-                [('pass_', '=', other.id)])
-            suspension.reason = 'maternity'
-            suspension.save()
+            old = Suspension(old.id)
+            old.reason = 'contract_broken'
+            old.end_date = D(2024, 6, 30)
+            old.save()
+            old = Suspension(old.id)
+            with self.refused(SuspensionError, 'earliest start is 2024-06-15'):
+                old.start_date = D(2024, 6, 14)
+                old.save()
 
     @with_transaction()
     def test_prolongation_rules(self):
-        "Prolongations: at most the reason's months, once and in all"
+        "Prolongations: from the PASS end, the reason's days, once and in all"
         pool = Pool()
         Prolongation = pool.get('insertion.pass.prolongation')
         company = self.structure()
+
+        def prolong(pass_, start, end, reason='rqth'):
+            prolongation = Prolongation(pass_=pass_, reason=reason,
+                start_date=start, end_date=end)
+            prolongation.save()
+            return prolongation
+
         with set_company(company):
             employee, pass_ = self.person(company, "Alice", D(2025, 1, 1))
-            with self.refused(ProlongationError, '12 months'):
-                Prolongation(pass_=pass_, reason='rqth',
-                    start_date=D(2027, 1, 1), end_date=D(2028, 1, 1)).save()
-            start = D(2027, 1, 1)
-            for year in range(3):  # 3 × 12 months of RQTH
-                end = start.replace(year=start.year + 1) - dt.timedelta(1)
-                Prolongation(pass_=pass_, reason='rqth',
-                    start_date=start, end_date=end).save()
-                start = end + dt.timedelta(1)
-            with self.refused(ProlongationError, '36 months'):
-                Prolongation(pass_=pass_, reason='rqth',
-                    start_date=start, end_date=start + dt.timedelta(10)).save()
-            # Until retirement: no maximum
-            Prolongation(pass_=pass_, reason='senior_cdi',
-                start_date=start, end_date=D(2040, 1, 1)).save()
+            # The PASS ends on 2026-12-31.
+            # TestProlongationModel.test_clean_with_wrong_start_at: 2 days
+            # before the end, refused
+            with self.refused(ProlongationError, 'must start on the end'):
+                prolong(pass_, D(2026, 12, 29), D(2027, 1, 29))
+            # The day after the end: refused too (the end is inclusive)
+            with self.refused(ProlongationError, 'must start on the end'):
+                prolong(pass_, D(2027, 1, 1), D(2027, 6, 30))
+            # test_clean_minimum_duration_error: at least one day
+            with self.refused(ProlongationError, 'at least one day'):
+                prolong(pass_, D(2026, 12, 31), D(2026, 12, 31))
+            # 365 days at a time: 2026-12-31 + 365 = 2027-12-31; one more
+            # day is refused (it was refused at 365 days before)
+            with self.refused(ProlongationError, 'on 2027-12-31 at the'):
+                prolong(pass_, D(2026, 12, 31), D(2028, 1, 1))
+            # test_year_after_year_prolongation, test_time_boundaries:
+            # each one starts on the end of the previous
+            start = D(2026, 12, 31)
+            for year in range(3):  # 3 × 365 days of RQTH
+                end = start + dt.timedelta(days=365)
+                prolong(pass_, start, end)
+                start = end
+            pass_ = pass_.__class__(pass_.id)
+            # 2026-12-31 + 1095 days = 2029-12-30
+            self.assertEqual(pass_.end_date, D(2029, 12, 30))
+            # Total of three years used up: not even one day more
+            with self.refused(ProlongationError, 'on 2029-12-30 at the'):
+                prolong(pass_, start, start + dt.timedelta(1))
+            # TestProlongationModelConstraint.test_exclusion_constraint
+            with self.refused(ProlongationError, 'overlaps'):
+                # 2027-12-30 is before the end of the first, 2027-12-31;
+                # 183 days, 913 in all: within the maximums
+                Prolongation.write([pass_.prolongations[1]], {
+                        'start_date': D(2027, 12, 30),
+                        'end_date': D(2028, 6, 30)})
+
+            # test_get_max_end_at: from 2021-02-01, on a PASS without
+            # prolongation, each reason's one-request maximum
+            bruno, bruno_pass = self.person(company, "Bruno", D(2019, 2, 3))
+            self.assertEqual(bruno_pass.end_date, D(2021, 2, 1))
+            for reason, maximum in [
+                    ('senior_cdi', D(2031, 1, 30)),  # 3650 days
+                    ('training', D(2022, 2, 1)),  # 365 days
+                    ('rqth', D(2022, 2, 1)),
+                    ('senior', D(2022, 2, 1)),
+                    ('difficulties', D(2022, 2, 1)),
+                    ]:
+                prolongation = Prolongation(pass_=bruno_pass, reason=reason,
+                    start_date=D(2021, 2, 1), end_date=D(2021, 3, 1))
+                self.assertEqual(prolongation.maximum_end(), maximum, reason)
+            # test_clean_end_at_do_not_block_edition: 50+, 5 × 365 days in
+            # all; shortening the last one leaves room for another
+            start = D(2021, 2, 1)
+            for year in range(5):
+                last = prolong(bruno_pass, start,
+                    start + dt.timedelta(days=365), reason='senior')
+                start = last.end_date
+            # 2021-02-01 + 1825 days = 2026-01-31
+            self.assertEqual(start, D(2026, 1, 31))
+            last.end_date = start - dt.timedelta(days=30)
+            last.save()
+            prolong(bruno_pass, last.end_date, start, reason='senior')
+            # Health context: history only (on a PASS with room for it)
+            _, dora_pass = self.person(company, "Dora", D(2025, 1, 1))
+            with self.refused(ProlongationError, 'history only'):
+                prolong(dora_pass, D(2026, 12, 31), D(2027, 1, 10),
+                    reason='health_context')
+            # CDI inclusion, 57 or more: until retirement, 10 years at most
+            prolong(bruno_pass, start, start + dt.timedelta(3650),
+                reason='senior_cdi')
+
+    @with_transaction()
+    def test_prolongation_difficulties(self):
+        "Particular difficulties: only in AI and ACI"
+        # TestProlongationModel.test_clean_limit_particular_difficulties_
+        # to_some_siaes_error
+        pool = Pool()
+        Prolongation = pool.get('insertion.pass.prolongation')
+        for kind, siret, allowed in [
+                ('aci', '41234502700012', True),
+                ('ai', '41234502700020', True),
+                ('ei', '41234502700038', False),
+                ('etti', '41234502700046', False),
+                ('eiti', '41234502700053', False),
+                ]:
+            company = self.structure(kind.upper(), kind=kind, siret=siret)
+            with set_company(company):
+                _, pass_ = self.person(company, "Alice " + kind,
+                    D(2025, 1, 1))
+                prolongation = Prolongation(pass_=pass_,
+                    reason='difficulties', start_date=D(2026, 12, 31),
+                    end_date=D(2027, 6, 30))
+                if allowed:
+                    prolongation.save()
+                else:
+                    with self.refused(ProlongationError, 'only for the'):
+                        prolongation.save()
 
     @with_transaction()
     def test_contract_rules(self):
@@ -234,7 +387,7 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
                 self.contract(alice, D(2026, 1, 1), D(2027, 1, 31),
                     renewal_of=first)
             Prolongation(pass_=pass_, reason='training',
-                start_date=D(2027, 1, 1), end_date=D(2027, 6, 30)).save()
+                start_date=D(2026, 12, 31), end_date=D(2027, 6, 30)).save()
             renewal = self.contract(alice, D(2026, 1, 1), D(2027, 1, 31),
                 renewal_of=first)
             self.assertEqual(renewal.first, first)
@@ -259,6 +412,184 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
                 second.save()
             second.user_ordinary = False
             second.save()
+
+    @with_transaction()
+    def test_cddi_path(self):
+        "The 24-month CDDI path comes from the contracts, not from what is typed"
+        pool = Pool()
+        Prolongation = pool.get('insertion.pass.prolongation')
+        company = self.structure()
+        with set_company(company):
+            alice, pass_ = self.person(company, "Alice", D(2025, 1, 1))
+            self.contract(alice, D(2025, 1, 1), D(2025, 12, 31))
+            self.contract(alice, D(2026, 1, 1), D(2026, 6, 30))
+            # 2025-01-01 + 24 months - 1 day = 2026-12-31: a CDDI typed
+            # without "renewal of" continues the path: to 2027-01-31, refused
+            with self.refused(ContractError, 'allowed until 2026-12-31'):
+                self.contract(alice, D(2026, 7, 1), D(2027, 1, 31))
+            # A one-day training prolongation (2026-12-31 to 2027-01-01)
+            # allows until 2027-01-01, not a 10-year CDDI
+            Prolongation(pass_=pass_, reason='training',
+                start_date=D(2026, 12, 31), end_date=D(2027, 1, 1)).save()
+            with self.refused(ContractError, 'allowed until 2027-01-01'):
+                self.contract(alice, D(2026, 7, 1), D(2036, 6, 30))
+            self.contract(alice, D(2026, 7, 1), D(2027, 1, 1))
+
+            # RQTH: up to 60 months of path, within the prolongation
+            bruno, bruno_pass = self.person(company, "Bruno", D(2025, 1, 1))
+            self.contract(bruno, D(2025, 1, 1), D(2026, 12, 31))
+            Prolongation(pass_=bruno_pass, reason='rqth',
+                start_date=D(2026, 12, 31), end_date=D(2027, 12, 31)).save()
+            with self.refused(ContractError, 'allowed until 2027-12-31'):
+                self.contract(bruno, D(2027, 1, 1), D(2028, 1, 1))
+            self.contract(bruno, D(2027, 1, 1), D(2027, 12, 31))
+
+            # CDI inclusion, 57 or more: no CDDI exemption
+            chloe, chloe_pass = self.person(company, "Chloé", D(2025, 1, 1))
+            self.contract(chloe, D(2025, 1, 1), D(2026, 12, 31))
+            Prolongation(pass_=chloe_pass, reason='senior_cdi',
+                start_date=D(2026, 12, 31), end_date=D(2028, 12, 31)).save()
+            with self.refused(ContractError, 'allowed until 2026-12-31'):
+                self.contract(chloe, D(2027, 1, 1), D(2027, 6, 30))
+
+    @with_transaction()
+    def test_ai_hours_all_placements(self):
+        "AI: the 480 hours count the placements after the one corrected too"
+        pool = Pool()
+        Contract = pool.get('insertion.contract')
+        Party = pool.get('party.party')
+        company = self.structure(kind='ai')
+        user = Party(name="Mairie")
+        user.save()
+        with set_company(company):
+            bruno, _ = self.person(company, "Bruno", D(2025, 1, 1))
+            first = self.contract(bruno, D(2025, 1, 1), D(2025, 3, 31),
+                kind='ai_placement', hours=10, user_party=user)
+            first.hours = Decimal(300)
+            first.save()
+            second = self.contract(bruno, D(2025, 4, 1), D(2025, 6, 30),
+                kind='ai_placement', hours=10, user_party=user)
+            second.hours = Decimal(150)
+            second.save()  # 300 + 150 = 450 h
+            # Correcting the first to 400 h: 400 + 150 = 550 h
+            with self.refused(ContractError, '550'):
+                Contract.write([Contract(first.id)], {'hours': Decimal(400)})
+
+    @with_transaction()
+    def test_exit_current_path(self):
+        "A returning person's exit is measured on the current path"
+        pool = Pool()
+        Exit = pool.get('insertion.exit')
+        Pass = pool.get('insertion.pass')
+        company = self.structure()
+        with set_company(company), self.today(D(2025, 12, 31)):
+            alice, _ = self.person(company, "Alice", D(2023, 1, 2))
+            self.contract(alice, D(2023, 1, 2), D(2023, 6, 30),
+                end_date=D(2023, 6, 30))
+            first = Exit(company=company, employee=alice,
+                date=D(2023, 6, 30), destination='cdd_short')
+            first.save()
+            # 2023-01-02 to 2023-06-30: 180 days
+            self.assertEqual(first.path_days, 180)
+            # Back with a new PASS once the first ended (2024-12-31)
+            Pass(company=company, employee=alice, number='999990000999',
+                start_date=D(2025, 9, 1)).save()
+            self.contract(alice, D(2025, 9, 1), D(2025, 12, 31),
+                end_date=D(2025, 12, 31))
+            second = Exit(company=company, employee=alice,
+                date=D(2025, 12, 31), destination='cdi')
+            second.save()
+            # 2025-09-01 to 2025-12-31: 30 + 31 + 30 + 31 = 122 days, not
+            # the 1 095 days from 2023-01-02
+            self.assertEqual(
+                (second.entry_date, second.path_days),
+                (D(2025, 9, 1), 122))
+            # Saving the first again keeps its own path
+            first.destination = 'cdd_long'
+            first.save()
+            self.assertEqual(Exit(first.id).path_days, 180)
+
+    @with_transaction()
+    def test_eligibility(self):
+        "Eligible: one level 1 criterion, or 3 level 2 in ACI, 2 in AI"
+        # les-emplois itou/eligibility/utils.py iae_has_required_criteria
+        # and ADMINISTRATIVE_CRITERIA_LEVEL_2_REQUIRED_FOR_SIAE_KIND
+        pool = Pool()
+        Profile = pool.get('insertion.employee.profile')
+        aci = self.structure()
+        ai = self.structure("Intérim", kind='ai', siret='41234502700020')
+
+        def profile(company, name, birth=D(1985, 5, 1), **criteria):
+            employee, _ = self.person(company, name)
+            record = Profile(company=company, employee=employee,
+                birth_date=birth, eligibility_date=D(2025, 3, 1),
+                **criteria)
+            record.save()
+            record = Profile(record.id)
+            return record.eligible, record.eligibility
+
+        with set_company(aci):
+            self.assertEqual(profile(aci, "Alice", rsa=True), (True,
+                    "Level 1: RSA. Level 2: - (3 needed in ACI)."))
+            # Two level 2 criteria are not enough in an ACI
+            self.assertEqual(
+                profile(aci, "Bruno", qpv=True, single_parent=True),
+                (False, "Level 1: -. Level 2: PI, QPV (3 needed in ACI)."))
+            # The four criteria added, and CAP or below
+            self.assertEqual(profile(aci, "Chloé", homeless=True,
+                    french_level=True, mobility=True),
+                (True, "Level 1: -. Level 2: FLE, PM, PSH_PR "
+                    "(3 needed in ACI)."))
+            # Aged 50 on 2025-03-01 and a CAP: SENIOR and CAP_BEP
+            self.assertEqual(profile(aci, "Dan", birth=D(1975, 3, 1),
+                    education_level='cap', zrr=True),
+                (True, "Level 1: -. Level 2: CAP_BEP, SENIOR, ZRR "
+                    "(3 needed in ACI)."))
+        with set_company(ai):
+            # Under 26 (born 1999-03-02: 25 on 2025-03-01) and PM: 2 in AI
+            self.assertEqual(profile(ai, "Eve", birth=D(1999, 3, 2),
+                    mobility=True),
+                (True, "Level 1: -. Level 2: JEUNE, PM (2 needed in AI)."))
+
+    @with_transaction()
+    def test_agreement_frozen(self):
+        "The aid of an AF is frozen at validation, by month's rate, yearly"
+        pool = Pool()
+        Agreement = pool.get('insertion.agreement')
+        Rate = pool.get('insertion.aid.rate')
+        company = self.structure()
+        with set_company(company):
+            agreement = Agreement(company=company, number='ACI051240001A0M0',
+                measure='aci', start_date=D(2024, 1, 1),
+                end_date=D(2024, 12, 31), etp=Decimal(10),
+                reference_hours=Decimal(1820), modulation=Decimal(5))
+            agreement.save()
+            # 23 458 for January to October, 23 921 from 2024-11-01:
+            # (10 × 23 458 + 2 × 23 921) / 12 = 282 422 / 12 = 23 535.1667
+            # × 10 ETP × 1.05 = 247 119.25
+            self.assertEqual(agreement.base_aid, Decimal('23535.1667'))
+            self.assertEqual(agreement.total_aid, Decimal('247119.25'))
+            Agreement.validate_agreement([agreement])
+            # A rate edited later changes no valid AF
+            rate, = Rate.search([('measure', '=', 'aci'),
+                    ('start_date', '=', D(2024, 1, 1))])
+            rate.amount = Decimal(23500)
+            rate.save()
+            agreement = Agreement(agreement.id)
+            self.assertEqual(agreement.total_aid, Decimal('247119.25'))
+            with self.refused(AgreementError, 'not allowed to modify'):
+                Agreement.write([agreement], {'etp': Decimal(11)})
+            # Back to draft, it is computed again:
+            # (10 × 23 500 + 2 × 23 921) × 10 × 1.05 / 12 = 247 486.75
+            Agreement.draft([agreement])
+            agreement = Agreement(agreement.id)
+            self.assertEqual(agreement.total_aid, Decimal('247486.75'))
+            # 24 months: aid, ETP and twelfths are yearly
+            with self.refused(AgreementError, 'one calendar year'):
+                Agreement(company=company, number='ACI051250001A0M0',
+                    measure='aci', start_date=D(2025, 1, 1),
+                    end_date=D(2026, 12, 31), etp=Decimal(10),
+                    reference_hours=Decimal(1820)).save()
 
     @with_transaction()
     def test_cdi_inclusion_share(self):
@@ -349,6 +680,22 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
             self.assertEqual(results, [
                     (Decimal(149), False, 'durable'),
                     (Decimal(150), True, 'durable')])
+
+    @with_transaction()
+    def test_board_report_chart(self):
+        "The board report: proportional bars"
+        pool = Pool()
+        Report = pool.get('insertion.board_report', type='report')
+        # 8 × 30 eighths for the largest; 2 of 50: 9.6 → 10 eighths, one
+        # full block and 2 eighths; 3 of 50: 14.4 → 14, one and 6 eighths
+        self.assertEqual(Report.bar(50, 50), '█' * 30)
+        self.assertEqual(Report.bar(2, 50), '█▎')
+        self.assertEqual(Report.bar(3, 50), '█▊')
+        self.assertEqual(Report.bar(0, 50), '')
+        self.assertEqual(Report.bar(None, 50), '')
+        # 1 of 1 000: 0.24 eighth, shown as one eighth since it is not 0
+        self.assertEqual(Report.bar(1, 1000), '▏')
+        # The French numbers: scenario_insertion_year.rst prints them
 
     def test_secret_cells(self):
         "Statistical secrecy: primary, complementary and across the rows"
