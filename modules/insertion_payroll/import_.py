@@ -384,7 +384,10 @@ class PayrollImport(ModelSQL, ModelView):
                             ('party.code', 'in', codes)],
                         ],
                     ]):
-            employees[employee.payroll_code] = employee
+            # a payroll number wins over another employee's party code
+            if (employee.payroll_number
+                    or employee.payroll_code not in employees):
+                employees[employee.payroll_code] = employee
         contracts = {}
         for contract in Contract.search([
                     ('company', '=', company.id),

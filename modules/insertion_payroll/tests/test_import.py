@@ -12,7 +12,7 @@ from trytond.tests.test_tryton import (
     TestCase, activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
-from ..exceptions import PayrollImportError
+from ..exceptions import PayrollImportError, PayrollLineError
 from . import test_module as base
 
 D = dt.date
@@ -367,6 +367,27 @@ class PayrollImportFilesTestCase(TestCase):
                     ('6411', Decimal('1330.63'), 0),
                     ('6451', Decimal('95.00'), 0),
                     ])
+
+    @with_transaction()
+    def test_line_lock(self):
+        """Out of draft a line changes only its state, along the workflow:
+        its figures are refused; back to draft they may change"""
+        Line = Pool().get('insertion.payroll.line')
+        company = self.jardins()
+        with set_company(company):
+            line, = Line.search([])
+            Line.validate_line([line])
+            self.assertEqual(Line(line.id).state, 'validated')
+            for values in [{'gross': Decimal('1000.00')},
+                    {'state': 'validated', 'net': Decimal('1.00')}]:
+                with self.assertRaisesRegex(PayrollLineError,
+                        'cannot be modified: it is not draft'):
+                    Line.write([Line(line.id)], values)
+            Line.draft([Line(line.id)])
+            line = Line(line.id)
+            self.assertEqual(line.state, 'draft')
+            Line.write([line], {'hours_worked': Decimal('100.00')})
+            self.assertEqual(Line(line.id).hours_worked, Decimal('100.00'))
 
 
 def _refused_test(name):
