@@ -10,7 +10,6 @@ from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     TestCase, activate_module, drop_db, with_transaction)
-from trytond.transaction import Transaction
 
 from ..exceptions import PayrollImportError, PayrollLineError
 from . import test_module as base
