@@ -13,7 +13,8 @@ from sql.aggregate import Count, Sum
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from .payroll import CENT, DEFAULT_ACCOUNTS, HOURS, month_end
+from .import_ import HOURS
+from .payroll import CENT, DEFAULT_ACCOUNTS, month_end
 
 # The hourly SMIC of the demo and the usual rates of a French payslip:
 # employee contributions about 22 % of the gross; employer contributions

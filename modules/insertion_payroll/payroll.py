@@ -1,16 +1,12 @@
 # This file is part of Pôle.
-import csv
 import datetime as dt
-import hashlib
-import io
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sql import Cast, Column
+from sql import Cast
 from sql.aggregate import Sum
 from sql.conditionals import Case
-from sql.functions import CurrentTimestamp, Extract
+from sql.functions import Extract
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -20,36 +16,15 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.insertion.insertion import INSERTION_KINDS
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .exceptions import PayrollImportError, PayrollLineError, PayrollPostError
+from .exceptions import PayrollLineError, PayrollPostError
 
 CENT = Decimal('0.01')
 MAX_MONTH_HOURS = Decimal(250)
-NET_TOLERANCE = Decimal('0.01')
 ALERT_LOW = Decimal('0.95')
 ALERT_HIGH = Decimal('1.05')
-
-# Column of the CSV file: French header -> field
-COLUMNS = [
-    ('mois', 'month'),
-    ('matricule', 'code'),
-    ('heures_payees', 'hours_paid'),
-    ('heures_travaillees', 'hours_worked'),
-    ('brut', 'gross'),
-    ('cotisations_salariales', 'employee_contributions'),
-    ('cotisations_patronales', 'employer_contributions'),
-    ('net', 'net'),
-    ('impot_preleve', 'tax'),
-    ('primes', 'bonuses'),
-    ('action', 'action'),
-    ]
-OPTIONAL_COLUMNS = {'primes', 'action'}
-AMOUNTS = ['gross', 'employee_contributions', 'employer_contributions',
-    'net', 'tax', 'bonuses']
-HOURS = ['hours_paid', 'hours_worked']
 
 # Configuration field -> account code proposed by default (PCG)
 DEFAULT_ACCOUNTS = [
@@ -61,6 +36,10 @@ DEFAULT_ACCOUNTS = [
     ('account_tax', '4421'),
     ('account_aid_income', '74'),
     ('account_aid_receivable', '4417'),
+    ]
+# Accounts needed only when the payroll uses them
+OPTIONAL_ACCOUNTS = [
+    ('account_other_social', '437'),
     ]
 
 
@@ -103,9 +82,9 @@ def check_company(company, message, **values):
                 message, company=company.rec_name, **values))
 
 
-def _account_field(string, help=None):
+def _account_field(string, help=None, required=True):
     return fields.Many2One(
-        'account.account', string, required=True,
+        'account.account', string, required=required,
         domain=[
             ('company', '=', Eval('company', -1)),
             ('type', '!=', None),
@@ -127,6 +106,10 @@ class Configuration(ModelSQL, ModelView):
     account_net = _account_field("Net Pay", "421")
     account_social = _account_field("Social Bodies", "431")
     account_tax = _account_field("Income Tax Withheld", "4421")
+    account_other_social = _account_field(
+        "Other Social Bodies",
+        "437x: pension, unemployment, provident; needed when the payroll "
+        "file gives their contributions.", required=False)
     account_aid_income = _account_field(
         "Aide au Poste Income",
         "74x: the sub-account is not fixed by the regulation, choose it.")
@@ -152,7 +135,7 @@ class Configuration(ModelSQL, ModelView):
         pool = Pool()
         Account = pool.get('account.account')
         Journal = pool.get('account.journal')
-        codes = [c for _, c in DEFAULT_ACCOUNTS]
+        codes = [c for _, c in DEFAULT_ACCOUNTS + OPTIONAL_ACCOUNTS]
         accounts = {a.code: a for a in Account.search([
                     ('company', '=', company.id),
                     ('code', 'in', codes),
@@ -160,7 +143,7 @@ class Configuration(ModelSQL, ModelView):
                     ('closed', '!=', True),
                     ])}
         values = {'company': company.id}
-        for name, code in DEFAULT_ACCOUNTS:
+        for name, code in DEFAULT_ACCOUNTS + OPTIONAL_ACCOUNTS:
             if code in accounts:
                 values[name] = accounts[code].id
         journals = Journal.search([('type', '=', 'general')], limit=1)
@@ -184,289 +167,6 @@ class Configuration(ModelSQL, ModelView):
                         c for n, c in DEFAULT_ACCOUNTS if n in missing)))
         config, = cls.create([values])
         return config
-
-
-class PayrollImport(ModelSQL, ModelView):
-    "Payroll import"
-    __name__ = 'insertion.payroll.import'
-
-    company = fields.Many2One(
-        'company.company', "Company", required=True, readonly=True)
-    filename = fields.Char("File Name", readonly=True)
-    digest = fields.Char("Digest", required=True, readonly=True)
-    date = fields.DateTime("Date", readonly=True)
-    lines = fields.One2Many(
-        'insertion.payroll.line', 'import_', "Lines", readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints += [
-            ('digest_unique', Unique(t, t.company, t.digest),
-                'insertion_payroll.msg_import_digest_unique'),
-            ]
-        cls._order = [('date', 'DESC'), ('id', 'DESC')]
-        cls._buttons.update({
-                'validate_lines': {},
-                'post_lines': {},
-                })
-
-    @staticmethod
-    def default_date():
-        return dt.datetime.now()
-
-    @classmethod
-    def line_ids(cls, imports):
-        "The ids of the lines of the imports, in SQL"
-        if not imports:
-            return []
-        Line = Pool().get('insertion.payroll.line')
-        line = Line.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*line.select(line.id,
-                where=line.import_.in_([i.id for i in imports])))
-        return [i for i, in cursor]
-
-    @classmethod
-    @ModelView.button
-    def validate_lines(cls, imports):
-        "Validate the draft lines of the files at once"
-        Pool().get('insertion.payroll.line').validate_ids(
-            cls.line_ids(imports))
-
-    @classmethod
-    @ModelView.button
-    def post_lines(cls, imports):
-        "Post the months of the files' lines at once"
-        Pool().get('insertion.payroll.line').post_ids(cls.line_ids(imports))
-
-    @classmethod
-    def decode(cls, data):
-        "The text of the file: UTF-8 (with or without BOM) or Latin-1"
-        if isinstance(data, str):
-            return data
-        try:
-            return bytes(data).decode('utf-8-sig')
-        except UnicodeDecodeError:
-            return bytes(data).decode('latin-1')
-
-    @staticmethod
-    def parse_decimal(value):
-        value = (value or '').strip().replace('\xa0', '').replace(' ', '')
-        if not value:
-            return Decimal(0)
-        return Decimal(value.replace(',', '.'))
-
-    @staticmethod
-    def parse_month(value):
-        value = (value or '').strip()
-        match = (re.match(r'^(\d{4})-(\d{1,2})(-\d{1,2})?$', value)
-            or re.match(r'^(\d{1,2})/(\d{4})$', value))
-        if not match:
-            raise ValueError(value)
-        if '/' in value:
-            month, year = int(match.group(1)), int(match.group(2))
-        else:
-            year, month = int(match.group(1)), int(match.group(2))
-        return dt.date(year, month, 1)
-
-    @classmethod
-    def read_rows(cls, text):
-        "Yield (line number, {field: raw value}) and the missing headers"
-        first = text.split('\n', 1)[0]
-        delimiter = ';' if first.count(';') >= first.count(',') else ','
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        header = next(reader, [])
-        header = [h.strip().lower() for h in header]
-        names = dict(COLUMNS)
-        missing = [h for h, _ in COLUMNS
-            if h not in header and h not in OPTIONAL_COLUMNS]
-        rows = []
-        for row in reader:
-            if not any(c.strip() for c in row):
-                continue
-            values = {}
-            for header_, value in zip(header, row):
-                if header_ in names:
-                    values[names[header_]] = value.strip()
-            rows.append((reader.line_num, values))
-        return missing, rows
-
-    @classmethod
-    def import_file(cls, company, data, filename=None):
-        """Import the payroll lines of the file for the company.
-
-        Every line is checked first: if any is wrong, a PayrollImportError
-        lists each with its line number and reason and nothing is written.
-        The same file imported again imports nothing (returns None).
-        The company must be one the user works in (the wizard runs without
-        access checks): the employees, contracts and actions are matched
-        in that company only."""
-        pool = Pool()
-        Line = pool.get('insertion.payroll.line')
-        Employee = pool.get('company.employee')
-        Contract = pool.get('insertion.contract')
-        Analytic = pool.get('analytic_account.account')
-
-        check_company(company, 'insertion_payroll.msg_import_company_access')
-        raw = data.encode('utf-8') if isinstance(data, str) else bytes(data)
-        digest = hashlib.sha256(raw).hexdigest()
-        if cls.search([
-                    ('company', '=', company.id),
-                    ('digest', '=', digest),
-                    ], limit=1):
-            return None
-        missing, rows = cls.read_rows(cls.decode(raw))
-        if missing:
-            raise PayrollImportError(gettext(
-                    'insertion_payroll.msg_import_header',
-                    columns=', '.join(missing)))
-
-        errors = []
-
-        def error(number, message, **values):
-            errors.append((number, gettext(
-                    'insertion_payroll.msg_import_line',
-                    line=number,
-                    reason=gettext(
-                        'insertion_payroll.' + message, **values))))
-
-        codes = {v.get('code') for _, v in rows if v.get('code')}
-        employees = {}
-        for employee in Employee.search([
-                    ('company', '=', company.id),
-                    ('party.code', 'in', list(codes)),
-                    ]):
-            employees[employee.party.code] = employee
-        contracts = {}
-        for contract in Contract.search([
-                    ('company', '=', company.id),
-                    ('employee', 'in', [e.id for e in employees.values()]),
-                    ], order=[('start_date', 'ASC')]):
-            contracts.setdefault(contract.employee.id, []).append(contract)
-        action_codes = {v.get('action') for _, v in rows if v.get('action')}
-        actions = {a.code: a for a in Analytic.search([
-                    ('company', '=', company.id),
-                    ('code', 'in', list(action_codes)),
-                    ('type', '=', 'normal'),
-                    ])} if action_codes else {}
-
-        parsed = []
-        for number, values in rows:
-            try:
-                month = cls.parse_month(values.get('month'))
-            except ValueError:
-                error(number, 'msg_import_bad_month',
-                    value=values.get('month', ''))
-                continue
-            figures = {}
-            bad = False
-            for name in HOURS + AMOUNTS:
-                try:
-                    figures[name] = cls.parse_decimal(values.get(name))
-                except InvalidOperation:
-                    error(number, 'msg_import_bad_number',
-                        value=values.get(name, ''))
-                    bad = True
-            if bad:
-                continue
-            code = values.get('code')
-            employee = employees.get(code)
-            if not employee:
-                error(number, 'msg_import_unknown_employee', code=code or '')
-                continue
-            contract = None
-            for candidate in contracts.get(employee.id, []):
-                last = candidate.last_date
-                if (candidate.start_date <= month_end(month)
-                        and (not last or last >= month)):
-                    contract = candidate
-            if not contract:
-                if contracts.get(employee.id):
-                    error(number, 'msg_import_month_outside',
-                        employee=employee.rec_name,
-                        month=month.strftime('%m/%Y'))
-                else:
-                    error(number, 'msg_import_no_contract',
-                        employee=employee.rec_name)
-                continue
-            for name in HOURS:
-                if figures[name] < 0 or figures[name] > MAX_MONTH_HOURS:
-                    error(number, 'msg_import_hours',
-                        hours=figures[name], maximum=MAX_MONTH_HOURS)
-                    bad = True
-                    break
-            if bad:
-                continue
-            computed = (figures['gross'] - figures['employee_contributions']
-                - figures['tax'])
-            if abs(computed - figures['net']) > NET_TOLERANCE:
-                error(number, 'msg_import_net',
-                    gross=figures['gross'],
-                    contributions=figures['employee_contributions'],
-                    tax=figures['tax'], computed=computed,
-                    net=figures['net'])
-                continue
-            action = None
-            if values.get('action'):
-                action = actions.get(values['action'])
-                if not action:
-                    error(number, 'msg_import_unknown_action',
-                        code=values['action'])
-                    continue
-            parsed.append((number, contract, month, figures, action))
-
-        # A month already imported, in the database or earlier in the file
-        seen = {}
-        existing = set()
-        if parsed:
-            for line in Line.search([
-                        ('contract', 'in',
-                            list({c.id for _, c, _, _, _ in parsed})),
-                        ('correction', '=', False),
-                        ]):
-                existing.add((line.contract.id, line.month))
-        for number, contract, month, _, _ in parsed:
-            key = (contract.id, month)
-            if key in existing:
-                error(number, 'msg_import_already',
-                    employee=contract.employee.rec_name,
-                    month=month.strftime('%m/%Y'))
-            elif key in seen:
-                error(number, 'msg_import_duplicate',
-                    employee=contract.employee.rec_name,
-                    month=month.strftime('%m/%Y'), other=seen[key])
-            else:
-                seen[key] = number
-
-        if errors:
-            errors.sort(key=lambda e: e[0])
-            raise PayrollImportError(gettext(
-                    'insertion_payroll.msg_import_errors',
-                    count=len(errors), errors='\n'.join(e for _, e in errors)))
-
-        import_, = cls.create([{
-                    'company': company.id,
-                    'filename': filename,
-                    'digest': digest,
-                    }])
-        to_create = []
-        for number, contract, month, figures, action in parsed:
-            values = {
-                'company': company.id,
-                'contract': contract.id,
-                'employee': contract.employee.id,
-                'month': month,
-                'import_': import_.id,
-                'action': action.id if action else None,
-                'state': 'draft',
-                'correction': False,
-                }
-            values.update(figures)
-            to_create.append(values)
-        Line.create(to_create)
-        return import_
 
 
 class PayrollLine(Workflow, ModelSQL, ModelView):
@@ -508,6 +208,12 @@ class PayrollLine(Workflow, ModelSQL, ModelView):
     bonuses = fields.Numeric(
         "Bonuses", digits=(16, 2), required=True, states=_states,
         help="The part of the gross paid as bonuses.")
+    other_contributions = fields.Numeric(
+        "Contributions to Other Bodies", digits=(16, 2), required=True,
+        states=_states,
+        help="The part of the employee and employer contributions due to "
+        "bodies other than the URSSAF (pension, unemployment, provident): "
+        "credited to 437x instead of 431.")
     action = fields.Many2One(
         'analytic_account.account', "Action", states=_states,
         domain=[
@@ -562,6 +268,10 @@ class PayrollLine(Workflow, ModelSQL, ModelView):
     def default_bonuses(cls):
         return Decimal(0)
 
+    @classmethod
+    def default_other_contributions(cls):
+        return Decimal(0)
+
     @fields.depends('contract')
     def on_change_contract(self):
         if self.contract:
@@ -585,8 +295,9 @@ class PayrollLine(Workflow, ModelSQL, ModelView):
                 raise PayrollLineError(gettext(
                         'insertion_payroll.msg_line_month_first',
                         line=line.rec_name))
-            if abs(line.gross - line.employee_contributions - line.tax
-                    - line.net) > NET_TOLERANCE:
+            # to the cent: a cent off would post an unbalanced move
+            if (line.gross - line.employee_contributions - line.tax
+                    != line.net):
                 raise PayrollLineError(gettext(
                         'insertion_payroll.msg_line_net',
                         line=line.rec_name))
@@ -600,6 +311,21 @@ class PayrollLine(Workflow, ModelSQL, ModelView):
                 if line.state != 'draft':
                     raise PayrollLineError(gettext(
                             'insertion_payroll.msg_line_delete_draft',
+                            line=line.rec_name))
+        elif mode == 'write':
+            # The lock: a line out of draft changes only its state, along
+            # the workflow, and gets its move when posted
+            allowed = {'state'}
+            if values.get('state') == 'posted':
+                allowed.add('move')
+            for line in lines:
+                state = values.get('state', line.state)
+                if line.state != 'draft' and (set(values) - allowed
+                        or (state != line.state
+                            and (line.state, state)
+                            not in cls._transitions)):
+                    raise PayrollLineError(gettext(
+                            'insertion_payroll.msg_line_modify_draft',
                             line=line.rec_name))
 
     @classmethod
@@ -663,34 +389,24 @@ class PayrollLine(Workflow, ModelSQL, ModelView):
     @classmethod
     def _set_state(cls, ids, from_state, to_state, **values):
         """Move the lines of ids in from_state to to_state (with the
-        values) by set-based UPDATEs.  Through the ORM, a year of payroll
-        (10 000 lines) is browsed, read and validated again for a state
-        change of figures already checked: several times slower.  Who
+        values): the lines are selected in SQL and written at once by the
+        ORM's write (one UPDATE per slice of ids, the caches cleared, the
+        lock of check_modification applied).  validate_fields skips the
+        figures, checked at the import, when only the state changes.  Who
         changed them and when stays on each line (write_uid, write_date)."""
         pool = Pool()
         ModelAccess = pool.get('ir.model.access')
-        transaction = Transaction()
-        cursor = transaction.connection.cursor()
+        cursor = Transaction().connection.cursor()
         table = cls.__table__()
         ModelAccess.check(cls.__name__, 'write')
-        columns = [table.state, table.write_uid, table.write_date]
-        new = [to_state, transaction.user, CurrentTimestamp()]
-        for name, value in values.items():
-            columns.append(Column(table, name))
-            new.append(value)
         changed = []
         for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
-            where = fields.SQL_OPERATORS['in'](table.id, sub_ids) & (
-                table.state == from_state)
-            cursor.execute(*table.select(table.id, where=where))
+            cursor.execute(*table.select(table.id,
+                    where=fields.SQL_OPERATORS['in'](table.id, sub_ids)
+                    & (table.state == from_state)))
             changed.extend(i for i, in cursor)
-            cursor.execute(*table.update(columns, new, where=where))
-        # Forget the cached values, as the ORM write does
-        transaction.counter += 1
-        for cache in transaction.cache.values():
-            if cls.__name__ in cache:
-                for id_ in changed:
-                    cache[cls.__name__].pop(id_, None)
+        if changed:
+            cls.write(cls.browse(changed), {'state': to_state, **values})
         return changed
 
     @classmethod
@@ -703,6 +419,7 @@ class PayrollLine(Workflow, ModelSQL, ModelView):
                 Sum(line.gross - line.bonuses), Sum(line.bonuses),
                 Sum(line.employer_contributions), Sum(line.net),
                 Sum(line.employee_contributions), Sum(line.tax),
+                Sum(line.other_contributions),
                 where=(line.company == company.id) & (line.month == month)
                 & (line.state == 'validated'),
                 group_by=[line.action]))
@@ -733,6 +450,7 @@ class PayrollLine(Workflow, ModelSQL, ModelView):
             config.account_social: Decimal(0),
             config.account_tax: Decimal(0),
             }
+        others = Decimal(0)
 
         def debit(account, amount, action):
             if not amount:
@@ -746,13 +464,23 @@ class PayrollLine(Workflow, ModelSQL, ModelView):
             lines.append(line)
 
         for (action, salary, bonus, employer, net, employee_c,
-                tax) in cls.totals(company, month):
+                tax, other) in cls.totals(company, month):
             debit(config.account_salary, salary, action)
             debit(config.account_bonus, bonus, action)
             debit(config.account_employer, employer, action)
             credits[config.account_net] += net
-            credits[config.account_social] += employee_c + employer
+            credits[config.account_social] += employee_c + employer - other
             credits[config.account_tax] += tax
+            others += other
+        if others:
+            # pension, unemployment, provident: 437x, not the URSSAF
+            if not config.account_other_social:
+                raise PayrollPostError(gettext(
+                        'insertion_payroll.msg_configuration_other_missing',
+                        company=company.rec_name,
+                        month=month.strftime('%m/%Y')))
+            account = config.account_other_social
+            credits[account] = credits.get(account, Decimal(0)) + others
         for account, amount in credits.items():
             if amount:
                 lines.append(MoveLine(account=account,
@@ -1116,39 +844,3 @@ class AidPayment(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('date', 'ASC'), ('id', 'ASC')]
-
-
-class ImportStart(ModelView):
-    "Import payroll"
-    __name__ = 'insertion.payroll.import.start'
-
-    company = fields.Many2One('company.company', "Company", required=True,
-        domain=[
-            ('id', If(Eval('context', {}).contains('company'), '=', '!='),
-                Eval('context', {}).get('company', -1)),
-            ])
-    file = fields.Binary("File", required=True, filename='filename')
-    filename = fields.Char("File Name")
-
-    @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
-
-
-class Import(Wizard):
-    "Import payroll"
-    __name__ = 'insertion.payroll.import.wizard'
-
-    start = StateView('insertion.payroll.import.start',
-        'insertion_payroll.import_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Import", 'import_', 'tryton-ok', default=True),
-            ])
-    import_ = StateTransition()
-
-    def transition_import_(self):
-        pool = Pool()
-        PayrollImport = pool.get('insertion.payroll.import')
-        PayrollImport.import_file(
-            self.start.company, self.start.file, self.start.filename)
-        return 'end'
