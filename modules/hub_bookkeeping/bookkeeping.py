@@ -35,6 +35,13 @@ class BatchStart(ModelView):
     members = fields.Many2Many(
         'hub.member', None, None, "Members",
         help="Leave empty to run on every active member.")
+    provisional = fields.Boolean(
+        "Provisional",
+        states={
+            'invisible': Eval('action') != 'fec',
+            },
+        help="Make the FEC of a fiscal year not locked yet, "
+        "as a provisional file.")
 
     @classmethod
     def default_action(cls):
@@ -89,7 +96,8 @@ class Batch(Wizard):
         elif action == 'lock_fiscalyear':
             results = Member.lock_fiscalyears(date, members)
         elif action == 'fec':
-            results, file_, filename = Member.generate_fecs(date, members)
+            results, file_, filename = Member.generate_fecs(
+                date, members, provisional=self.start.provisional)
         elif action == 'close_year':
             results = Member.close_years(date, members)
         elif action == 'allocate':

@@ -7,9 +7,7 @@ the reason and rolled back, the others go through.  Each action is
 idempotent: what is already done is reported as skipped.
 """
 import datetime as dt
-import io
 import logging
-import zipfile
 from decimal import Decimal
 
 from sql import Literal
@@ -33,8 +31,6 @@ ANALYTIC_AXES = [
     ('FINANCEURS', "Financeurs"),
     ]
 MAX_RESTARTS = 10
-# The encoding the FEC must have (A47 A-1): account_fr writes UTF-8.
-FEC_ENCODING = 'iso-8859-15'
 
 
 class Member(metaclass=PoolMeta):
@@ -354,64 +350,6 @@ class Member(metaclass=PoolMeta):
             FiscalYear.close([fiscalyear])
         FiscalYear.lock_([fiscalyear])
         return 'done', fiscalyear.name
-
-    @classmethod
-    def generate_fecs(cls, date=None, members=None):
-        """Generate the FEC of each member's locked fiscal year containing
-        date with account_fr's export.
-
-        Returns (results, archive, filename): archive is a zip of the files
-        <SIREN>FEC<YYYYMMDD>.csv in ISO-8859-15, None when none was made.
-        """
-        date = date or Pool().get('ir.date').today()
-        files = []
-        results = cls._batch('fec', members, cls._generate_fec, date, files)
-        archive = None
-        if files:
-            data = io.BytesIO()
-            with zipfile.ZipFile(data, 'w', zipfile.ZIP_DEFLATED) as zip_:
-                for filename, content in files:
-                    zip_.writestr(filename, content)
-            archive = data.getvalue()
-        return results, archive, 'FEC-%s.zip' % date.strftime('%Y%m%d')
-
-    @classmethod
-    def _generate_fec(cls, member, date, files):
-        pool = Pool()
-        Period = pool.get('account.period')
-        FEC = pool.get('account.fr.fec', type='wizard')
-
-        fiscalyear = cls._fiscalyear_at(member, date)
-        if fiscalyear.state != 'locked':
-            raise BookkeepingError(gettext(
-                    'hub_bookkeeping.msg_fec_not_locked',
-                    member=member.rec_name, fiscalyear=fiscalyear.name))
-        # The adjustment period of the year-end balancing move, which the
-        # FEC leaves out (account_fr's "deferral period"), if there is one.
-        deferral_periods = Period.search([
-                ('fiscalyear', '=', fiscalyear.id),
-                ('type', '=', 'adjustment'),
-                ], order=[('end_date', 'DESC')], limit=1)
-        session_id, _, _ = FEC.create()
-        try:
-            fec = FEC(session_id)
-            fec.start.fiscalyear = fiscalyear
-            fec.start.type = 'is-bic'
-            fec.start.deferral_period = (
-                deferral_periods[0] if deferral_periods else None)
-            fec.transition_generate()
-            content = bytes(fec.result.file)
-        finally:
-            FEC.delete(session_id)
-        # account_fr writes UTF-8; the FEC must be in ISO-8859-15: the
-        # characters it lacks (rare in French) become "?".
-        content = content.decode('utf-8').encode(FEC_ENCODING, 'replace')
-        # account_fr's own file name uses party.siren, which party_siret
-        # turns into an identifier record: the SIREN is the member's.
-        filename = '%sFEC%s.csv' % (
-            member.siren, fiscalyear.end_date.strftime('%Y%m%d'))
-        files.append((filename, content))
-        return 'done', filename
 
     # Reports --------------------------------------------------------------
 
