@@ -358,6 +358,7 @@ class StatementPrint(Wizard):
         pool = Pool()
         Member = pool.get('hub.member')
         ModelData = pool.get('ir.model.data')
+        ActionReport = pool.get('ir.action.report')
         Member.check_report_access(self.start.member,
             period=self.start.period, fiscalyear=self.start.fiscalyear)
         data = {
@@ -366,10 +367,13 @@ class StatementPrint(Wizard):
             'fiscalyear': self.start.fiscalyear.id,
             'period': self.start.period.id if self.start.period else None,
             }
-        # Two actions print this report: the PDF and the spreadsheet
-        data['action_id'] = ModelData.get_id('hub_bookkeeping',
-            'report_statement_ods' if self.start.format == 'ods'
-            else 'report_statement')
+        # Two actions print this report, the PDF and the spreadsheet: the
+        # clients take the one returned (its id becomes data's action_id)
+        report = ActionReport(ModelData.get_id('hub_bookkeeping',
+                'report_statement_ods' if self.start.format == 'ods'
+                else 'report_statement'))
+        action = report.action.get_action_value()
+        data['action_id'] = report.id
         return action, data
 
 
