@@ -15,6 +15,7 @@ ACTIONS = [
     ('close_period', "Close the period"),
     ('lock_fiscalyear', "Lock the fiscal year"),
     ('fec', "Generate the FEC"),
+    ('settle_vat', "Settle the VAT"),
     ]
 
 
@@ -87,6 +88,8 @@ class Batch(Wizard):
             results = Member.lock_fiscalyears(date, members)
         elif action == 'fec':
             results, file_, filename = Member.generate_fecs(date, members)
+        elif action == 'settle_vat':
+            results = Member.settle_vats(date, members)
         self.result.results = format_results(results)
         self.result.file = file_
         self.result.filename = filename if file_ else None
