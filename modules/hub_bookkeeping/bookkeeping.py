@@ -17,6 +17,7 @@ ACTIONS = [
     ('fec', "Generate the FEC"),
     ('close_year', "Close the year (result to 120/129) and lock it"),
     ('allocate', "Allocate the result (all to retained earnings)"),
+    ('settle_vat', "Settle the VAT"),
     ]
 
 
@@ -102,6 +103,8 @@ class Batch(Wizard):
             results = Member.close_years(date, members)
         elif action == 'allocate':
             results = Member.allocate_results(date, members)
+        elif action == 'settle_vat':
+            results = Member.settle_vats(date, members)
         self.result.results = format_results(results)
         self.result.file = file_
         self.result.filename = filename if file_ else None

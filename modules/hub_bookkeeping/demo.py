@@ -10,6 +10,8 @@ from dateutil.relativedelta import relativedelta
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from .vat import company_tax, taxed_lines
+
 CENT = Decimal('0.01')
 # (key of the amount, description, accounts to credit in order, monthly):
 # the opening funds once (an association's first net position, a SCOP's
@@ -61,7 +63,9 @@ class Demo(metaclass=PoolMeta):
                     continue
                 Member.ensure_fiscalyears(company, months)
                 bank = cls._income_account(company, '5121')
-                vat = (cls._income_account(company, '44571')
+                # A VAT-liable member's sales carry account_fr's 20 % tax on
+                # services (collected on 44571), with their tax lines
+                vat = (company_tax(company, 'tva_vente_services_20')
                     if member.vat_liable else None)
                 for name, description, codes, monthly in INCOME:
                     yearly = Decimal(str(income.get(name, 0)))
@@ -74,14 +78,13 @@ class Demo(metaclass=PoolMeta):
                         # The last month takes the rounding: the parts add up
                         amount = (yearly - (parts - 1) * part
                             if i == parts - 1 else part)
-                        lines = [Line(account=account,
-                                debit=0, credit=amount)]
-                        received = amount
                         if vat and name == 'sales':
-                            tax = (amount * Decimal('0.2')).quantize(CENT)
-                            lines.append(Line(account=vat,
-                                    debit=0, credit=tax))
-                            received += tax
+                            lines, tax = taxed_lines(vat, account, amount)
+                            received = amount + tax
+                        else:
+                            lines = [Line(account=account,
+                                    debit=0, credit=amount)]
+                            received = amount
                         lines.append(Line(account=bank,
                                 debit=received, credit=0))
                         date = (month + relativedelta(day=31) if monthly
