@@ -45,6 +45,11 @@ def _setup_environment():
             if old.name != digest and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
     os.environ.setdefault('DB_CACHE', str(cache / digest))
+    # tests/test_browser.py is on SQLite whatever the backend: it restores
+    # what the SQLite run cached.
+    os.environ.setdefault('POLE_SQLITE_DB_CACHE', str(
+            ROOT / 'var' / 'db-cache' / 'sqlite' / digest
+            if backend != 'sqlite' else os.environ['DB_CACHE']))
     os.environ.setdefault('TRYTOND_DATABASE__PATH', str(ROOT / 'var' / 'db'))
     os.makedirs(os.environ['TRYTOND_DATABASE__PATH'], exist_ok=True)
     # Tests never read the demo's configuration file.
