@@ -40,7 +40,7 @@ def build(pool, database, count):
     Template = pool.get('account.account.template')
     User = pool.get('res.user')
     start, end = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
-    sirets = [n for n in ('412345061%05d' % i for i in range(5000))
+    sirets = [n for n in ('412345027%05d' % i for i in range(5000))
         if stdnum_siret.is_valid(n)]
     extras = {'_lock_tables': [
             'account_configuration', 'account_fiscalyear', 'account_period',
