@@ -20,7 +20,3 @@ class AllocationError(UserError):
 
 class BillingError(UserError):
     "A billing run cannot be completed"
-
-
-class MemberCurrencyError(UserError):
-    "A member keeps its books in another currency than the euro"
