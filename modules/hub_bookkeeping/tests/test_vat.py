@@ -25,7 +25,7 @@ class VatTestCase(unittest.TestCase):
     def setUpClass(cls):
         activate_module('hub_bookkeeping')
 
-    def onboard(self):
+    def onboard(self, name="SCOP", siret='41234503500015'):
         "A VAT-liable SCOP and a non-liable workshop, both on 2025"
         pool = Pool()
         Member = pool.get('hub.member')
@@ -34,10 +34,11 @@ class VatTestCase(unittest.TestCase):
         template = Template(ModelData.get_id('account_fr', 'root'))
         start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
         scop = Member.onboard(
-            "SCOP", '41234503500015', 'ei', template, start, end,
-            vat_liable=True)
-        atelier = Member.onboard(
-            "Atelier", '41234502700012', 'aci', template, start, end)
+            name, siret, 'ei', template, start, end, vat_liable=True)
+        atelier = None
+        if name == "SCOP":
+            atelier = Member.onboard(
+                "Atelier", '41234502700012', 'aci', template, start, end)
         return scop, atelier
 
     def move(self, company, date, description, operations, post=True):
@@ -178,7 +179,9 @@ class VatTestCase(unittest.TestCase):
         Member = pool.get('hub.member')
         Move = pool.get('account.move')
         Date = pool.get('ir.date')
-        scop, _ = self.onboard()
+        # Other names: this test once saw the SCOP of an earlier test
+        # (not understood yet, see the report to the lead)
+        scop, _ = self.onboard("SCOP Refus", '41234501900019')
         company = scop.company
         with set_company(company):
             self.move(company, dt.date(2025, 10, 3), "Ventes", [
@@ -187,7 +190,7 @@ class VatTestCase(unittest.TestCase):
                     (PURCHASE_20, '604', D('50.00'), False)], post=False)
             moves = Move.search([])
             with self.assertRaisesRegex(BookkeepingError,
-                    r'"2025-10" of "SCOP" has draft moves: .*: '
+                    r'"2025-10" of "SCOP Refus" has draft moves: .*: '
                     r'10/08/2025, Achats, €60\.00\.'):
                 Member._settle_vat(scop, dt.date(2025, 10, 31))
             self.assertEqual(Move.search([]), moves)
@@ -196,7 +199,7 @@ class VatTestCase(unittest.TestCase):
             today = Date.today()
             Member.ensure_fiscalyears(company, [today])
             with self.assertRaisesRegex(BookkeepingError,
-                    r'"%s" of "SCOP" can be settled only after its end' %
+                    r'"%s" of "SCOP Refus" can be settled only after its end' %
                     today.strftime('%Y-%m')):
                 Member._settle_vat(scop, today)
             self.assertEqual(Move.search([]), moves)
