@@ -624,8 +624,6 @@ class Profile(ModelSQL, ModelView):
 
     @classmethod
     def get_eligibility(cls, profiles, names):
-        pool = Pool()
-        Date = pool.get('ir.date')
         result = {n: {} for n in names}
         for profile in profiles:
             level1, level2 = profile.criteria()
