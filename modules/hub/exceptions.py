@@ -13,3 +13,7 @@ class MemberDatesError(ValidationError):
 
 class OnboardingError(UserError):
     pass
+
+
+class MemberCurrencyError(ValidationError):
+    pass

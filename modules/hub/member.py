@@ -13,6 +13,8 @@ from trytond.wizard import Button, StateAction, StateTransition, StateView, \
 
 from .exceptions import InvalidSIRET, MemberDatesError, OnboardingError
 
+# The language of the books when a member's party has none
+BOOKS_LANGUAGE = 'fr'
 KINDS = [
     ('aci', "ACI (insertion worksite)"),
     ('ai', "AI (intermediary association)"),
@@ -102,6 +104,15 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
         super().on_modification(mode, members, field_names=field_names)
         if mode == 'create':
             Pool().get('res.user').grant_member_companies()
+
+    @classmethod
+    def books_language(cls, company):
+        """The language of what batches, crons and scripts write in the
+        company's books (move and invoice descriptions): its party's, else
+        French, whatever the language of who runs them, as the books, their
+        FEC and their readers are French"""
+        lang = company.party.lang if company and company.party else None
+        return lang.code if lang else BOOKS_LANGUAGE
 
     @classmethod
     def onboard(cls, name, siret, kind, account_template, fiscalyear_start,

@@ -466,6 +466,7 @@ class Invoice(metaclass=PoolMeta):
                             amount, member.clearing_method, date,
                             description=gettext(
                                 'hub_invoicing.msg_clearing_description',
+                                Member.books_language(side.company),
                                 invoice=source.number))
                         move = lines[0].move
                         move.consolidation_company = other.company
@@ -607,6 +608,8 @@ class InvoiceLine(metaclass=PoolMeta):
                         invoice=mirror, type='line', sequence=self.sequence,
                         description=gettext(
                             'hub_invoicing.msg_mirror_vat_as_cost',
+                            Pool().get('hub.member').books_language(
+                                mirror.company),
                             description=self.description or ''),
                         company=mirror.company, currency=mirror.currency,
                         party=mirror.party, invoice_type='in',

@@ -343,6 +343,7 @@ class BillingRun(Workflow, ModelSQL, ModelView):
         Invoice = pool.get('account.invoice')
         InvoiceLine = pool.get('account.invoice.line')
         Journal = pool.get('account.journal')
+        Member = pool.get('hub.member')
         Party = pool.get('party.party')
         lines = Line.search([
                 ('run', '=', self.id),
@@ -369,7 +370,9 @@ class BillingRun(Workflow, ModelSQL, ModelView):
                 invoice_date=self.end_date,
                 description=gettext(
                     'hub_invoicing.msg_run_invoice_description',
-                    start=self.start_date, end=self.end_date))
+                    Member.books_language(self.company),
+                    start=self.start_date.strftime('%d/%m/%Y'),
+                    end=self.end_date.strftime('%d/%m/%Y')))
             invoice.on_change_party()
             invoice.account = party.account_receivable_used
             invoice.invoice_date = self.end_date

@@ -443,6 +443,7 @@ class PayrollLine(Workflow, ModelSQL, ModelView):
             period = Period.find(company, date=date)
         description = gettext(
             'insertion_payroll.msg_move_description',
+            Pool().get('hub.member').books_language(company),
             month=month.strftime('%m/%Y'))
         lines = []
         credits = {
@@ -629,6 +630,7 @@ class Agreement(metaclass=PoolMeta):
             period = Period.find(self.company, date=date)
         description = gettext(
             'insertion_payroll.msg_aid_description',
+            Pool().get('hub.member').books_language(self.company),
             month=month.strftime('%m/%Y'))
         move = Move(company=self.company, journal=config.journal,
             period=period, date=date, description=description, lines=[

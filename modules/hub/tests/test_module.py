@@ -2,10 +2,11 @@
 import datetime as dt
 
 from trytond.modules.company.tests import CompanyTestMixin, create_company
+from trytond.modules.currency.tests import create_currency
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
-from ..exceptions import InvalidSIRET, MemberDatesError
+from ..exceptions import InvalidSIRET, MemberCurrencyError, MemberDatesError
 from ..member import check_siret
 
 
@@ -45,6 +46,37 @@ class HubTestCase(CompanyTestMixin, ModuleTestCase):
         member.left = dt.date(2019, 12, 31)
         with self.assertRaises(MemberDatesError):
             member.save()
+
+    @with_transaction()
+    def test_member_currency_euro(self):
+        "A member's company keeps the euro; other companies may change"
+        pool = Pool()
+        Member = pool.get('hub.member')
+        Company = pool.get('company.company')
+        euro = create_currency('EUR')
+        dollar = create_currency('USD')
+        company = create_company("Atelier", currency=euro)
+        other = create_company("Hors pôle", currency=euro)
+        Member(company=company, kind='aci', siret='41234502700012',
+            joined=dt.date(2020, 1, 1)).save()
+
+        with self.assertRaisesRegex(MemberCurrencyError, 'Atelier'):
+            Company.write([company], {'currency': dollar.id})
+        Company.write([other], {'currency': dollar.id})
+        self.assertEqual(Company(other.id).currency, dollar)
+
+    @with_transaction()
+    def test_books_language(self):
+        "Batches write a member's books in its party's language, else French"
+        pool = Pool()
+        Member = pool.get('hub.member')
+        Lang = pool.get('ir.lang')
+        company = create_company("Atelier")
+        self.assertEqual(Member.books_language(company), 'fr')
+        english, = Lang.search([('code', '=', 'en')])
+        company.party.lang = english
+        company.party.save()
+        self.assertEqual(Member.books_language(company), 'en')
 
     @with_transaction()
     def test_employee_company_rule(self):
