@@ -28,6 +28,7 @@ import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import ModelStorage
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
 
 from .exceptions import BookkeepingError
 
@@ -213,15 +214,19 @@ class Member(metaclass=PoolMeta):
             raise BookkeepingError(gettext(
                     'hub_bookkeeping.msg_fec_not_locked',
                     member=member.rec_name, fiscalyear=fiscalyear.name))
-        session_id, _, _ = FEC.create()
-        try:
-            fec = FEC(session_id)
-            fec.start.fiscalyear = fiscalyear
-            fec.start.type = 'is-bic'
-            fec.transition_generate()
-            content = bytes(fec.result.file)
-        finally:
-            FEC.delete(session_id)
+        # The journals' and accounts' names in the language of the books
+        # (French), whoever runs the batch
+        language = cls.books_language(member.company)
+        with Transaction().set_context(language=language):
+            session_id, _, _ = FEC.create()
+            try:
+                fec = FEC(session_id)
+                fec.start.fiscalyear = fiscalyear.__class__(fiscalyear.id)
+                fec.start.type = 'is-bic'
+                fec.transition_generate()
+                content = bytes(fec.result.file)
+            finally:
+                FEC.delete(session_id)
         # account_fr's own file name uses party.siren, which party_siret
         # turns into an identifier record: the SIREN is the member's.
         filename = '%sFEC%s%s.csv' % (
