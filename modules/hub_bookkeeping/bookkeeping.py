@@ -168,16 +168,8 @@ class TrialBalanceStart(MemberReportStartMixin, ModelView):
         help="Shown beside the period just before it.")
 
 
-class TrialBalancePrint(Wizard):
-    "Trial balance of a member"
-    __name__ = 'hub.bookkeeping.trial_balance.print'
-
-    start = StateView('hub.bookkeeping.trial_balance.start',
-        'hub_bookkeeping.trial_balance_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Print", 'print_', 'tryton-print', default=True),
-            ])
-    print_ = StateReport('hub.bookkeeping.trial_balance')
+class MemberPeriodPrintMixin:
+    "Print a report of a member's period: both checked before"
 
     def do_print_(self, action):
         Member = Pool().get('hub.member')
@@ -187,6 +179,18 @@ class TrialBalancePrint(Wizard):
             'ids': [self.start.member.id],
             'period': self.start.period.id,
             }
+
+
+class TrialBalancePrint(MemberPeriodPrintMixin, Wizard):
+    "Trial balance of a member"
+    __name__ = 'hub.bookkeeping.trial_balance.print'
+
+    start = StateView('hub.bookkeeping.trial_balance.start',
+        'hub_bookkeeping.trial_balance_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Print", 'print_', 'tryton-print', default=True),
+            ])
+    print_ = StateReport('hub.bookkeeping.trial_balance')
 
 
 class TrialBalance(CompanyReport):

@@ -310,10 +310,12 @@ class Member(metaclass=PoolMeta):
     @classmethod
     def close_periods(cls, date=None, members=None):
         "Close for each member its standard period containing date"
+        date = date or Pool().get('ir.date').today()
         return cls._batch('close_period', members, cls._close_period, date)
 
     @classmethod
-    def _close_period(cls, member, date):
+    def _period_at(cls, member, date):
+        "The member's standard period containing date"
         Period = Pool().get('account.period')
         periods = Period.search([
                 ('company', '=', member.company.id),
@@ -324,8 +326,13 @@ class Member(metaclass=PoolMeta):
         if not periods:
             raise BookkeepingError(gettext(
                     'hub_bookkeeping.msg_no_period_at_date',
-                    member=member.rec_name, date=date.isoformat()))
-        period, = periods
+                    member=member.rec_name, date=date.strftime('%d/%m/%Y')))
+        return periods[0]
+
+    @classmethod
+    def _close_period(cls, member, date):
+        Period = Pool().get('account.period')
+        period = cls._period_at(member, date)
         if period.state != 'open':
             return 'skipped', period.name
         Period.close([period])
@@ -335,7 +342,6 @@ class Member(metaclass=PoolMeta):
     def lock_fiscalyears(cls, date=None, members=None):
         """Close (if still open) and lock for each member the fiscal year
         containing date"""
-        date = date or Pool().get('ir.date').today()
         date = date or Pool().get('ir.date').today()
         return cls._batch(
             'lock_fiscalyear', members, cls._lock_fiscalyear, date)

@@ -24,7 +24,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
-from .bookkeeping import MemberReportStartMixin
+from .bookkeeping import MemberPeriodPrintMixin, MemberReportStartMixin
 from .exceptions import BookkeepingError
 
 # Stored in French whatever the user's language: the books, their FEC and
@@ -106,7 +106,6 @@ class Member(metaclass=PoolMeta):
         pool = Pool()
         Date = pool.get('ir.date')
         Move = pool.get('account.move')
-        Period = pool.get('account.period')
         Journal = pool.get('account.journal')
         Account = pool.get('account.account')
         Line = pool.get('account.move.line')
@@ -116,17 +115,7 @@ class Member(metaclass=PoolMeta):
             return 'not_applicable', gettext(
                 'hub_bookkeeping.msg_vat_not_liable')
         company = member.company
-        periods = Period.search([
-                ('company', '=', company.id),
-                ('type', '=', 'standard'),
-                ('start_date', '<=', date),
-                ('end_date', '>=', date),
-                ], limit=1)
-        if not periods:
-            raise BookkeepingError(gettext(
-                    'hub_bookkeeping.msg_no_period_at_date',
-                    member=member.rec_name, date=date.isoformat()))
-        period, = periods
+        period = cls._period_at(member, date)
         if Move.search([
                     ('company', '=', company.id),
                     ('origin', '=', str(period)),
@@ -272,7 +261,7 @@ class CA3Start(MemberReportStartMixin, ModelView):
             ])
 
 
-class CA3Print(Wizard):
+class CA3Print(MemberPeriodPrintMixin, Wizard):
     "CA3 VAT summary of a member"
     __name__ = 'hub.bookkeeping.ca3.print'
 
@@ -282,15 +271,6 @@ class CA3Print(Wizard):
             Button("Print", 'print_', 'tryton-print', default=True),
             ])
     print_ = StateReport('hub.bookkeeping.ca3')
-
-    def do_print_(self, action):
-        Member = Pool().get('hub.member')
-        Member.check_report_access(self.start.member, period=self.start.period)
-        return action, {
-            'id': self.start.member.id,
-            'ids': [self.start.member.id],
-            'period': self.start.period.id,
-            }
 
 
 # Rows of the report: (box, message of its label or None for the tax
