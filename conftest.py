@@ -44,6 +44,8 @@ def _setup_environment():
         for old in cache.glob('*'):
             if old.name != digest and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
+    # Files beside the databases: SQLite copies, the browser test's cache.
+    os.environ.setdefault('POLE_FILE_CACHE', str(cache / digest))
     if backend == 'postgresql' and 'DB_CACHE' not in os.environ:
         # Template databases on the server, copied by CREATE DATABASE:
         # seconds faster than a pg_restore each time a test activates
@@ -51,12 +53,7 @@ def _setup_environment():
         # of other contents are dropped first.
         _drop_stale_templates(uri, digest)
         os.environ['DB_CACHE'] = 'postgresql://'
-    os.environ.setdefault('DB_CACHE', str(cache / digest))
-    # tests/test_browser.py is on SQLite whatever the backend: it restores
-    # what the SQLite run cached.
-    os.environ.setdefault('POLE_SQLITE_DB_CACHE', str(
-            ROOT / 'var' / 'db-cache' / 'sqlite' / digest
-            if backend != 'sqlite' else os.environ['DB_CACHE']))
+    os.environ.setdefault('DB_CACHE', os.environ['POLE_FILE_CACHE'])
     os.environ.setdefault('TRYTOND_DATABASE__PATH', str(ROOT / 'var' / 'db'))
     os.makedirs(os.environ['TRYTOND_DATABASE__PATH'], exist_ok=True)
     # Tests never read the demo's configuration file.

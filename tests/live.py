@@ -3,12 +3,8 @@
 A test gets a throw-away database (`LiveDatabase`: a SQLite file in a
 temporary directory, or a PostgreSQL database when TRYTOND_DATABASE_URI
 points at a server), fills it server-side in a subprocess
-(`LiveDatabase.run`, where the builder commits through
-`commit_restarting`), is served by `trytond` on a free loopback port
-(`LiveServer`) and spoken to in JSON-RPC with plain urllib (`RPCClient`).
-One trytond serves the databases of every test file of the session
-(`LiveSite`, the `live_site` fixture of tests/conftest.py): each file still
-gets a database of its own, so that what a test writes reaches no other file.
+(`LiveDatabase.run`), starts `trytond` on a free loopback port
+(`LiveServer`) and speaks JSON-RPC to it with plain urllib (`RPCClient`).
 
 Everything runs in subprocesses with their own environment, so the trytond
 configuration of the pytest process (and of other tests) is left alone.
@@ -36,10 +32,6 @@ import uuid
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = pathlib.Path(sys.executable).parent
-# Every module of the project: a database with them all activated is built
-# once (trytond's DB_CACHE) for the live tests that need them
-OUR_MODULES = sorted(
-    p.parent.name for p in (ROOT / 'modules').glob('*/tryton.cfg'))
 
 # Environment variables of the pytest process that must not leak into the
 # subprocesses: they would point trytond at another configuration.
@@ -187,13 +179,10 @@ class LiveDatabase:
 
 
 class LiveServer:
-    """A `trytond` server on a free loopback port, serving one database, or
-    with `every=True` every database of its backend (for SQLite those in
-    database.path), each loaded at its first request"""
+    "A `trytond` server on a free loopback port, serving one database"
 
-    def __init__(self, database, host='127.0.0.1', port=None, every=False):
+    def __init__(self, database, host='127.0.0.1', port=None):
         self.database = database
-        self.every = every
         self.host = host
         self.port = port or free_port(host)
         self.process = None
@@ -206,10 +195,10 @@ class LiveServer:
     def start(self, timeout=120):
         listen = '%s:%s' % (self.host, self.port)
         config = self.database.write_config(web={'listen': listen})
-        only = [] if self.every else ['-d', self.database.name]
         with open(self.log, 'wb') as log:
             self.process = subprocess.Popen(
-                [str(BIN / 'trytond'), '-c', str(config), *only],
+                [str(BIN / 'trytond'), '-c', str(config),
+                    '-d', self.database.name],
                 cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                 env=self.database.env(TRYTOND_WEB__LISTEN=listen),
                 start_new_session=True)
@@ -398,151 +387,35 @@ class RPCClient:
             'model.%s.%s' % (model, method), [*args, context])
 
 
-# Tables that onboarding a member and posting lock (Tryton asks for the
-# lock with a TransactionError): builders take them from the start.
-ONBOARDING_LOCKS = [
-    'account_configuration', 'account_fiscalyear', 'account_period',
-    'account_journal_period']
+def serve_built(directory, prefix, script, members, users):
+    """Build a database by running `script build SPEC RESULT` in a subprocess
+    (server side), serve it, and yield what was built with the users'
+    passwords and the server; drop everything at the end.
 
-
-def commit_restarting(populate, lock_tables=(), log=None):
-    """Server side, in a builder: return populate(pool), run as root in one
-    transaction on DB_NAME and committed
-
-    Tryton raises TransactionError when a table must be locked from the
-    start of the transaction; the transaction is then restarted with that
-    lock too, as trytond's with_transaction does.  Listing the tables known
-    to be locked (lock_tables) spares restarts that each redo the work.
-    """
-    from trytond.pool import Pool
-    from trytond.tests.test_tryton import DB_NAME
-    from trytond.transaction import Transaction, TransactionError
-    extras = {'_lock_tables': list(lock_tables)} if lock_tables else {}
-    while True:
-        try:
-            with Transaction().start(DB_NAME, 0, **extras) as transaction:
-                result = populate(Pool())
-                transaction.commit()
-            return result
-        except TransactionError as error:
-            error.fix(extras)
-            if log:
-                log('restart: %r' % (extras,))
-
-
-def builder_main(build):
-    "The __main__ of a test file: `python tests/test_x.py build SPEC RESULT`"
-    if len(sys.argv) == 4 and sys.argv[1] == 'build':
-        build(sys.argv[2], sys.argv[3])
-    else:
-        sys.exit('usage: %s build SPEC RESULT' % sys.argv[0])
-
-
-class Served:
-    "One database of a LiveSite and the server that serves it"
-
-    def __init__(self, server, database):
-        self.server = server
-        self.database = database
-
-    @property
-    def url(self):
-        return self.server.url
-
-    def log_tail(self, size=10000):
-        return self.server.log_tail(size)
-
-    def client(self):
-        return RPCClient(self.server.url, self.database.name)
-
-
-class LiveSite:
-    """The live databases of a test session and the one trytond serving them
-
-    Each test file gets its own database (`database`), built by its own
-    builder, so that what its tests write reaches no other file; the server
-    is started once, at the first `serve`, and loads each database at its
-    first request.
-    """
-
-    def __init__(self, directory, uri=None):
-        self.directory = pathlib.Path(directory)
-        self.uri = uri or database_uri()
-        self.databases = []
-        self.server = None
-
-    def database(self, prefix):
-        database = LiveDatabase(self.directory, prefix=prefix, uri=self.uri)
-        database.prepare()
-        self.databases.append(database)
-        return database
-
-    def serve(self, database):
-        if self.server is None:
-            self.server = LiveServer(database, every=True).start()
-        self._load(database)
-        return Served(self.server, database)
-
-    def _load(self, database):
-        """Have the server load the modules of database (its pool)
-
-        trytond loads a database at its first request through `with_pool`,
-        but not when that request is a login (security.login starts its
-        transaction, which registers the database, before `_get_pool`
-        would load it: 'res.user' is then missing).  A missing avatar is
-        the lightest request through `with_pool`: it answers 404.
-        """
-        name = base64.urlsafe_b64encode(
-            database.name.encode()).decode().rstrip('=')
-        try:
-            urllib.request.urlopen(
-                self.server.url + 'avatar/%s/none' % name, timeout=300)
-        except urllib.error.HTTPError as error:
-            if error.code != 404:
-                raise
-
-    def drop(self, database):
-        "Drop a database once its tests are done (the server may stay)"
-        database.drop()
-        self.databases.remove(database)
-
-    def close(self):
-        if self.server:
-            self.server.stop()
-            self.server = None
-        while self.databases:
-            self.drop(self.databases[-1])
-
-
-def serve_built(site, prefix, script, members, users):
-    """Build a database of site by running `script build SPEC RESULT` in a
-    subprocess (server side), serve it, and yield what was built with the
-    users' passwords and the server (a `Served`); drop the database at the
-    end.
-
-    For a module-scoped pytest fixture:
-    `yield from serve_built(live_site, ...)`.
+    For a module-scoped pytest fixture: `yield from serve_built(...)`.
     """
     import secrets
-    directory = site.directory / prefix
-    directory.mkdir(exist_ok=True)
+    database = LiveDatabase(directory, prefix=prefix)
     passwords = {
         login: 'Pw-%s-%s' % (secrets.token_urlsafe(12), i)
         for i, login in enumerate(users)}
-    spec = directory / 'spec.json'
+    spec = pathlib.Path(directory) / 'spec.json'
     spec.write_text(json.dumps({
                 'members': members, 'users': users, 'passwords': passwords}))
-    built = directory / 'built.json'
-    database = site.database(prefix)
+    built = pathlib.Path(directory) / 'built.json'
+    server = LiveServer(database)
+    database.prepare()
     try:
         database.run([script, 'build', spec, built])
+        server.start()
         yield {
-            'server': site.serve(database),
+            'server': server,
             'passwords': passwords,
             **json.loads(built.read_text()),
             }
     finally:
-        site.drop(database)
+        server.stop()
+        database.drop()
 
 
 def create_users(spec, companies):

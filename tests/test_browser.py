@@ -2,7 +2,7 @@
 
 What it does:
 
-- builds a small pôle of its own in a temporary folder: every module
+- builds a small pôle of its own in a temporary folder: the hub module
   activated, then ``scripts/build_demo.py`` with a reduced definition (the
   first two members of config/demo.json and the accountant ``comptable``,
   who has every member);
@@ -16,9 +16,8 @@ The database is always SQLite, whatever TRYTOND_DATABASE_URI says: the test
 is about the web client and the server working together, not the backend
 (the other tests cover PostgreSQL), and a throw-away SQLite file needs no
 server rights nor cleanup.  The freshly activated database (before the
-members) is the SQLite DB_CACHE of trytond's test tools, which conftest.py
-makes per content of modules/ and which test_access_matrix.py fills with
-the same modules (on SQLite), so that every module is activated once.
+members) is kept under $POLE_FILE_CACHE/browser/, which conftest.py makes per
+backend and per content of modules/, so later runs skip the activation.
 
 Needs Debian's chromium and chromium-driver (/usr/bin/chromium,
 /usr/bin/chromedriver): Selenium Manager never downloads anything here.
@@ -38,8 +37,8 @@ import urllib.request
 
 import pytest
 
-from live import BIN, OUR_MODULES, ROOT
-
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BIN = pathlib.Path(sys.executable).parent
 SAO_ROOT = ROOT / 'var' / 'sao' / 'node_modules' / 'tryton-sao'
 SCREENSHOTS = ROOT / 'var' / 'screenshots'
 CHROMIUM = '/usr/bin/chromium'
@@ -101,17 +100,29 @@ def _tail(log, lines=40):
 def _build_database(folder, definition):
     env = _env(folder)
     log = folder / 'build.log'
-    # Every module of the project, as scripts/demo does, activated by
-    # trytond's test tools: restored from the SQLite DB_CACHE that
-    # test_access_matrix.py fills with the same modules.
-    cache = os.environ.get('POLE_SQLITE_DB_CACHE') or os.environ.get(
-        'DB_CACHE')
-    _run([sys.executable, '-c', (
-                'import sys\n'
-                'from trytond.tests.test_tryton import activate_module\n'
-                'activate_module(sys.argv[1:])'), *OUR_MODULES],
-        dict(env, DB_NAME=DATABASE, **({'DB_CACHE': cache} if cache else {})),
-        log)
+    target = folder / f'{DATABASE}.sqlite'
+    cache = None
+    if os.environ.get('POLE_FILE_CACHE'):
+        cache = (pathlib.Path(os.environ['POLE_FILE_CACHE'])
+            / 'browser' / 'hub.sqlite')
+    if cache and cache.exists():
+        shutil.copyfile(cache, target)
+    else:
+        passfile = folder / 'admin-password'
+        passfile.write_text(definition['admin']['password'])
+        target.touch()
+        # Every module of the project, as scripts/demo does
+        modules = sorted(
+            p.parent.name for p in (ROOT / 'modules').glob('*/tryton.cfg'))
+        _run([BIN / 'trytond-admin', '-d', DATABASE, '--all',
+                '-u', *modules, '--activate-dependencies',
+                '--email', 'admin@example.org'],
+            dict(env, TRYTONPASSFILE=str(passfile)), log)
+        if cache:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_name(f'{cache.name}.{os.getpid()}')
+            shutil.copyfile(target, partial)
+            os.replace(partial, cache)
     path = folder / 'demo.json'
     path.write_text(json.dumps(definition))
     _run([sys.executable, ROOT / 'scripts' / 'build_demo.py', path], env, log)

@@ -30,13 +30,13 @@ SQLite by default, PostgreSQL when TRYTOND_DATABASE_URI is set.
 """
 import datetime as dt
 import json
+import sys
 from decimal import Decimal
 
 import pytest
 
 from live import (
-    RPCError, builder_main, commit_restarting, connect, create_users, read,
-    search, serve_built)
+    RPCError, connect, create_users, read, search, serve_built)
 
 # name, gender, RSA, QPV, exit destination
 MEMBERS = {
@@ -91,10 +91,14 @@ TEXTS = [c + '_text' for c in COUNTS + ['dynamic_rate', 'average_path']]
 
 def build(spec_path, result_path):
     spec = json.loads(open(spec_path).read())
-    from trytond.tests.test_tryton import activate_module
+    from trytond.tests.test_tryton import DB_NAME, activate_module
     activate_module('insertion')
 
-    result = commit_restarting(lambda pool: _populate(pool, spec))
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(DB_NAME, 0) as transaction:
+        result = _populate(Pool(), spec)
+        transaction.commit()
     with open(result_path, 'w') as file:
         json.dump(result, file, indent=1)
 
@@ -220,9 +224,10 @@ def _populate(pool, spec):
 # --- Client side: the tests
 
 @pytest.fixture(scope='module')
-def live(live_site):
+def live(tmp_path_factory):
     yield from serve_built(
-        live_site, 'insrpc', __file__, MEMBERS, USERS)
+        tmp_path_factory.mktemp('insertion_rpc'), 'insrpc', __file__,
+        MEMBERS, USERS)
 
 
 def rpc_date(year, month, day):
@@ -679,4 +684,7 @@ def test_indicators_no_search_on_figures(live, board_a, counsellor_a):
 
 
 if __name__ == '__main__':
-    builder_main(build)
+    if len(sys.argv) == 4 and sys.argv[1] == 'build':
+        build(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit('usage: %s build SPEC RESULT' % sys.argv[0])
