@@ -37,6 +37,11 @@ import urllib.request
 
 import pytest
 
+# Always on SQLite: the run on PostgreSQL would repeat the SQLite run's test.
+pytestmark = pytest.mark.skipif(
+    os.environ.get('TRYTOND_DATABASE_URI', '').startswith('postgresql'),
+    reason="on SQLite whatever the backend: run by the SQLite run")
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = pathlib.Path(sys.executable).parent
 SAO_ROOT = ROOT / 'var' / 'sao' / 'node_modules' / 'tryton-sao'
