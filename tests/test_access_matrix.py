@@ -1202,8 +1202,12 @@ def check_create(matrix, login, model, company, id_, violations):
     values = copy_values(matrix, model, id_)
     total = count(catalog, model)
     outcome = attempt(lambda: client.model(model, 'create', [values]))
-    if outcome.status == 'refused':
-        definitions = catalog.definitions(model)
+    definitions = catalog.definitions(model)
+    # Random digits may hit another record's number again (an AF per year
+    # and structure): a few tries
+    for _ in range(5):
+        if outcome.status != 'refused':
+            break
         values = {f: unique(v, definitions[f])
             if definitions[f]['type'] == 'char' and isinstance(v, str)
             else v for f, v in values.items()}
