@@ -141,6 +141,28 @@ class ScenarioFile(pytest.File):
             yield ScenarioItem.from_parent(self, name=name, globs=globs)
 
 
+def _drop_test_database():
+    """Drop the test database a unittest class may have left with its
+    connections pooled: trytond's restore from a PostgreSQL template drops
+    it without closing them ("being accessed by other users")"""
+    from trytond import backend
+    from trytond.tests.test_tryton import DB_NAME, db_exist, drop_db
+    from trytond.transaction import Transaction
+
+    if not db_exist(DB_NAME):
+        return
+    if backend.name == 'postgresql':
+        backend.Database(DB_NAME).close()
+        # Connections of other processes, e.g. a live server being stopped
+        with Transaction().start(
+                None, 0, close=True, autocommit=True) as transaction:
+            cursor = transaction.connection.cursor()
+            cursor.execute('SELECT pg_terminate_backend(pid) '
+                'FROM pg_stat_activity '
+                'WHERE datname = %s AND pid <> pg_backend_pid()', (DB_NAME,))
+    drop_db()
+
+
 class ScenarioFailure(Exception):
     pass
 
@@ -163,6 +185,7 @@ class ScenarioItem(pytest.Item):
         if backend.name == 'sqlite':
             optionflags |= STRIP_DECIMAL
         module = _module_tests(self.path)
+        _drop_test_database()
         cwd = os.getcwd()
         # Scenarios may open files next to them, as under Tryton's runner.
         os.chdir(self.path.parent)
