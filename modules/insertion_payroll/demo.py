@@ -14,7 +14,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .import_ import HOURS
-from .payroll import CENT, DEFAULT_ACCOUNTS, month_end
+from .common import CENT, DEFAULT_ACCOUNTS, month_end
 
 # The hourly SMIC of the demo and the usual rates of a French payslip:
 # employee contributions about 22 % of the gross; employer contributions

@@ -18,7 +18,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import PayrollImportError
-from .payroll import MAX_MONTH_HOURS, check_company, month_end
+from .common import MAX_MONTH_HOURS, check_company, month_end
 
 # Column of the CSV file: French header -> field
 COLUMNS = [

@@ -11,7 +11,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import PayrollLineError
-from .payroll import month_start
+from .common import month_start
 
 
 class SharedTime(ModelSQL, ModelView):
