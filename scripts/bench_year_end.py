@@ -8,6 +8,7 @@ Usage: [BENCH_MEMBERS=N] scripts/bench year_end   or
        python scripts/bench_year_end.py [N]
 """
 import datetime as dt
+import logging
 import os
 import sys
 import time
@@ -77,6 +78,15 @@ def build(pool, database, count):
         transaction.commit()
 
 
+class Restarts(logging.Handler):
+    "Counts the members' transactions restarted to lock a table first"
+    count = 0
+
+    def emit(self, record):
+        if record.getMessage().startswith('restarted'):
+            self.count += 1
+
+
 def timed(database, func):
     from trytond.transaction import Transaction
     with Transaction().start(database, 0):
@@ -92,10 +102,15 @@ def main(count=int(os.environ.get('BENCH_MEMBERS', 50))):
     Member = pool.get('hub.member')
     date = dt.date(YEAR, 12, 31)
     values = {'members': count}
+    restarts = Restarts()
+    batch_logger = logging.getLogger('trytond.modules.hub_bookkeeping.member')
+    batch_logger.addHandler(restarts)
+    batch_logger.setLevel(logging.DEBUG)
     for name, func in [
             ('close_year', lambda: Member.close_years(date)),
             ('allocate', lambda: Member.allocate_results(date)),
             ]:
+        restarts.count = 0
         seconds, results = timed(DB_NAME, func)
         failed = [r for r in results if r['status'] != 'done']
         for result in failed:
@@ -103,9 +118,10 @@ def main(count=int(os.environ.get('BENCH_MEMBERS', 50))):
                     result['detail']))
         per_member = seconds / count
         values[name] = {'seconds': seconds, 'per_member': per_member,
-            'not_done': len(failed)}
-        print('%-10s %3d members %7.1f s  %5.2f s per member (target %.1f)'
-            % (name, count, seconds, per_member, TARGET))
+            'not_done': len(failed), 'restarts': restarts.count}
+        print('%-10s %3d members %7.1f s  %5.2f s per member (target %.1f), '
+            '%d restarts' % (name, count, seconds, per_member, TARGET,
+                restarts.count))
     write_result('year_end', values)
 
 

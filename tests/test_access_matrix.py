@@ -39,15 +39,19 @@ a second structure so that "another company" is tried from both sides):
   tried with another company's fiscal year, period, member or file,
   checking in SQL that nothing was written;
 - other ways in: switching one's company to another, attachments and
-  notes on another company's records.
+  notes on another company's records;
+- and, as the demo is here (issue 13): the FEC of every member's closed
+  previous year, read back by the independent parser
+  (modules/hub_bookkeeping/tests/fec_parser.py) and checked against SQL.
 
 Each test collects every violation (role, model or action, operation,
 company, detail) and fails with the whole list, so that the fixes can be
 checked off one by one.  On a code base without these protections the
 test is expected to fail: that is how it is known to work.
 
-The database is the demo (scripts/build_demo.py's ``hub.demo.build``)
-reduced to the collective and three members, built server-side in a
+The database is the demo (scripts/build_demo.py's ``hub.demo.build``, then
+its year-end batch closing the previous year) reduced to the collective and
+three members, built server-side in a
 subprocess (``python tests/test_access_matrix.py build SPEC RESULT``) once
 every module is activated (cached by trytond's DB_CACHE), then served by
 one trytond.  SQLite by default, PostgreSQL when TRYTOND_DATABASE_URI is
@@ -56,11 +60,13 @@ set.
 import base64
 import collections
 import datetime as dt
+import io
 import json
 import secrets
 import sqlite3
 import sys
 import time
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -157,6 +163,12 @@ def build(spec_path, result_path):
         except TransactionError as error:
             error.fix(extras)
             log('restart: %r' % (extras,))
+    # The demo's previous year closed, allocated and locked by the
+    # year-end batch, as scripts/build_demo.py does after the build
+    sys.path.insert(0, str(ROOT / 'scripts'))
+    from build_demo import year_end
+    year_end(DB_NAME)
+    log('year-end of the demo done')
     with Transaction().start(DB_NAME, 0):
         result['models'] = _models(Pool())
         result['wizards'] = _wizards(Pool())
@@ -1760,6 +1772,79 @@ def test_switch_company(matrix, login):
         violations.append(Violation(outcome.status, login, 'res.user',
                 'set_preferences', matrix.name(other), outcome.value))
     assert_none(violations, 'company switched by %s' % login)
+
+
+# --- The demo's FEC of its closed year (issue 13)
+
+def test_demo_fec_closed_year(matrix):
+    """The year-end batch closed and locked every member's previous year;
+    its FEC, made by the batch, read back by the independent parser, has
+    the lines of SQL: the posted ones of the year, the closing move (its
+    origin the fiscal year) left out, the debits and credits the same"""
+    sys.path.insert(0, str(ROOT / 'modules' / 'hub_bookkeeping' / 'tests'))
+    from fec_parser import OPENING_NUMBER, parse_fec
+    db = matrix.db
+    end = dt.date(dt.date.today().year - 1, 12, 31)
+    client = matrix.admin
+    outcome = run_wizard(client, 'hub.bookkeeping.batch', client.ctx, [
+            ('start', {}), ('run', {'start': {'action': 'fec',
+                        'date': encode(end), 'provisional': False,
+                        'members': []}})])
+    assert outcome.status == 'ok', outcome
+    view = outcome.value['view']
+    result = dict(view.get('defaults') or {}, **(view.get('values') or {}))
+    assert result.get('file'), result.get('results')
+    archive = base64.b64decode(result['file']['base64'])
+    with zipfile.ZipFile(io.BytesIO(archive)) as zip_:
+        files = {n: zip_.read(n) for n in zip_.namelist()}
+    members = db.rows('SELECT m.company, m.siret, p.name FROM hub_member m '
+        'JOIN company_company c ON c.id = m.company '
+        'JOIN party_party p ON p.id = c.party ORDER BY m.id')
+    assert len(members) == len(MEMBER_KEYS)
+    assert sorted(files) == sorted('%sFEC%s.csv' % (
+            siret[:9], end.strftime('%Y%m%d')) for _, siret, _ in members)
+    closings = 0
+    for company, siret, name in members:
+        (year, state, start), = db.rows('SELECT id, state, start_date '
+            'FROM account_fiscalyear WHERE company = %s AND start_date <= '
+            '%s AND end_date >= %s',
+            [company, end.isoformat(), end.isoformat()])
+        assert state == 'locked', name
+        rows = parse_fec(files['%sFEC%s.csv' % (
+                    siret[:9], end.strftime('%Y%m%d'))])
+        lines = [r for r in rows if r['EcritureNum'] != OPENING_NUMBER]
+        # Summed here: Tryton stores a numeric in SQLite as text (bytes)
+        amounts = db.rows('SELECT l.debit, l.credit FROM account_move_line l '
+            'JOIN account_move m ON m.id = l.move '
+            'JOIN account_period p ON p.id = m.period '
+            "WHERE p.fiscalyear = %s AND m.state = 'posted' "
+            'AND (l.debit != 0 OR l.credit != 0) '
+            'AND (m.origin IS NULL OR m.origin != %s)',
+            [year, 'account.fiscalyear,%s' % year])
+        assert amounts, "%s: no line in %s" % (name, end.year)
+        assert (len(lines), sum(r['Debit'] for r in lines),
+            sum(r['Credit'] for r in lines)) == (len(amounts),
+            sum(numeric(d) for d, _ in amounts),
+            sum(numeric(c) for _, c in amounts)), name
+        print('%s: FEC %s of %s lines, debit = credit = %s' % (
+                name, end.year, len(lines), sum(r['Debit'] for r in lines)))
+        # The opening entries come from an earlier year only
+        earlier, = db.rows('SELECT COUNT(*) FROM account_fiscalyear WHERE '
+            'company = %s AND end_date < %s', [company, start])[0]
+        if not earlier:
+            assert len(lines) == len(rows), name
+        closings += len(db.rows('SELECT id FROM account_move WHERE '
+                "origin = %s AND state = 'posted'",
+                ['account.fiscalyear,%s' % year]))
+    # The closing moves are there (and were left out of the files above)
+    assert closings, "no closing move: the year-end did not run"
+
+
+def numeric(value):
+    "A numeric read in SQL: bytes on SQLite, a Decimal on PostgreSQL"
+    if isinstance(value, bytes):
+        value = value.decode()
+    return Decimal(str(value))
 
 
 if __name__ == '__main__':

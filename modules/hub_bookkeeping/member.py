@@ -114,12 +114,16 @@ class Member(metaclass=PoolMeta):
         (its name), member_id, action, status, detail.
         """
         results = []
+        # The tables a member's transaction asked to lock are locked from
+        # the start for the next ones: each restart redoes a member's work
+        tables = []
         for member_id in cls._batch_members(members):
             name = cls(member_id).rec_name
             result = {
                 'member': name, 'member_id': member_id, 'action': action}
             try:
-                status, detail = cls._batch_one(member_id, func, *args)
+                status, detail = cls._batch_one(
+                    member_id, func, *args, tables=tables)
             except Exception as exception:
                 logger.info(
                     "%s of %s failed", action, name, exc_info=True)
@@ -131,12 +135,14 @@ class Member(metaclass=PoolMeta):
         return results
 
     @classmethod
-    def _batch_one(cls, member_id, func, *args):
+    def _batch_one(cls, member_id, func, *args, tables=None):
         """Run func on the member in a new transaction, committed when it
-        succeeds, restarted with the table locks it asks for (as trytond's
-        dispatcher and cron do)"""
+        succeeds, restarted with the locks it asks for (as trytond's
+        dispatcher and cron do); the tables locked from the start and those
+        it asked for are in tables"""
         transaction = Transaction()
-        extras = {}
+        tables = [] if tables is None else tables
+        extras = {'_lock_tables': list(tables)} if tables else {}
         for _ in range(MAX_RESTARTS):
             try:
                 with transaction.new_transaction(**extras) as new:
@@ -154,6 +160,9 @@ class Member(metaclass=PoolMeta):
                 return result
             except TransactionError as error:
                 error.fix(extras)
+                tables.extend(t for t in extras.get('_lock_tables', [])
+                    if t not in tables)
+                logger.debug("restarted with %s", extras)
         raise BookkeepingError(gettext(
                 'hub_bookkeeping.msg_too_many_restarts',
                 member=cls(member_id).rec_name))

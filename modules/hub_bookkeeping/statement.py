@@ -24,6 +24,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from .bookkeeping import MemberReportStartMixin
+from .exceptions import BookkeepingError
 
 # Indentation of a type under its parent in the printed statement
 INDENT = '\u2003'
@@ -304,6 +305,17 @@ def balance_rows(company, spans):
     return rows
 
 
+def check_statement_input(member, fiscalyear, period=None):
+    """The statements are of a fiscal year (and period) of member's books
+    that the user works on"""
+    Member = Pool().get('hub.member')
+    if fiscalyear is None:
+        raise BookkeepingError(gettext(
+                'hub_bookkeeping.msg_statement_no_fiscalyear',
+                member=member.rec_name))
+    Member.check_report_access(member, period=period, fiscalyear=fiscalyear)
+
+
 class StatementStart(MemberReportStartMixin, ModelView):
     "Statements of a member"
     __name__ = 'hub.bookkeeping.statement.start'
@@ -356,11 +368,10 @@ class StatementPrint(Wizard):
 
     def do_print_(self, action):
         pool = Pool()
-        Member = pool.get('hub.member')
         ModelData = pool.get('ir.model.data')
         ActionReport = pool.get('ir.action.report')
-        Member.check_report_access(self.start.member,
-            period=self.start.period, fiscalyear=self.start.fiscalyear)
+        check_statement_input(self.start.member,
+            self.start.fiscalyear, self.start.period)
         data = {
             'id': self.start.member.id,
             'ids': [self.start.member.id],
@@ -392,10 +403,10 @@ class Statement(CompanyReport):
         # data comes from the client: the member, its fiscal year and
         # period are checked
         member = Member(data['id'])
-        fiscalyear = FiscalYear(data['fiscalyear'])
+        fiscalyear = (FiscalYear(data['fiscalyear'])
+            if data.get('fiscalyear') else None)
         period = Period(data['period']) if data.get('period') else None
-        Member.check_report_access(
-            member, period=period, fiscalyear=fiscalyear)
+        check_statement_input(member, fiscalyear, period)
         if period:
             current = period
             previous = Member.previous_period(current)

@@ -1,6 +1,7 @@
 # This file is part of Pôle.
 import datetime as dt
 
+from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.account.tests import get_fiscalyear
 from trytond.modules.company.tests import (
@@ -124,19 +125,7 @@ class HubBookkeepingTestCase(CompanyTestMixin, ModuleTestCase):
         FiscalYear = pool.get('account.fiscalyear')
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
-        members, periods, fiscalyears = {}, {}, {}
-        for name, siret in [
-                ("Atelier", '41234502700012'), ("Jardins", '41234503500015')]:
-            company = create_company(name)
-            with set_company(company):
-                fiscalyear = get_fiscalyear(company,
-                    today=dt.date(2026, 6, 15))
-                fiscalyear.save()
-                FiscalYear.create_period([fiscalyear])
-            members[name] = Member(company=company, kind='aci', siret=siret)
-            members[name].save()
-            fiscalyears[name] = fiscalyear
-            periods[name] = fiscalyear.periods[2]
+        members, periods, fiscalyears = two_members()
         atelier, jardins = members["Atelier"], members["Jardins"]
         user = User(login='compta_atelier', name="Compta Atelier",
             companies=[atelier.company], company=atelier.company,
@@ -172,6 +161,53 @@ class HubBookkeepingTestCase(CompanyTestMixin, ModuleTestCase):
                     [f.id for f in fiscalyears.values()])],
             ['open', 'open'])
 
+    @with_transaction()
+    def test_statement_bad_input(self):
+        """The ANC statements of a member asked for a fiscal year or period
+        of another member, a period of another year, or no fiscal year:
+        named errors, from the wizard and from the report's data; nothing
+        written"""
+        pool = Pool()
+        Move = pool.get('account.move')
+        Period = pool.get('account.period')
+        Statement = pool.get('hub.bookkeeping.statement', type='report')
+        Print = pool.get('hub.bookkeeping.statement.print', type='wizard')
+        members, periods, fiscalyears = two_members()
+        atelier = members["Atelier"]
+        own, other = fiscalyears["Atelier"], fiscalyears["Jardins"]
+        cases = [
+            (other, None, '"2026" is not in the books of "Atelier"'),
+            (own, periods["Jardins"],
+                '"2026-03" is not in the books of "Atelier"'),
+            (None, None, 'The statements of "Atelier" need a fiscal year'),
+            ]
+        with set_company(atelier.company):
+            # A period of the member's other year: not the one asked for
+            later = get_fiscalyear(atelier.company,
+                today=dt.date(2027, 6, 15))
+            later.save()
+            pool.get('account.fiscalyear').create_period([later])
+            cases.append((own, later.periods[0],
+                    '"2027-01" is not in the books of "Atelier"'))
+            for fiscalyear, period, message in cases:
+                data = {'model': 'hub.member', 'id': atelier.id,
+                    'ids': [atelier.id],
+                    'fiscalyear': fiscalyear.id if fiscalyear else None,
+                    'period': period.id if period else None}
+                with self.assertRaisesRegex(UserError, message):
+                    Statement.execute([atelier.id], data)
+                session_id, _, _ = Print.create()
+                wizard = Print(session_id)
+                wizard.start.member = atelier
+                wizard.start.fiscalyear = fiscalyear
+                wizard.start.period = period
+                wizard.start.format = 'pdf'
+                with self.assertRaisesRegex(UserError, message):
+                    wizard.do_print_(None)
+                Print.delete(session_id)
+        self.assertEqual(Move.search([]), [])
+        self.assertEqual({p.state for p in Period.search([])}, {'open'})
+
     def test_sum_rows(self):
         "Totals of trial balance rows"
         from decimal import Decimal as D
@@ -196,6 +232,27 @@ class HubBookkeepingTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(format_amount(D('1200')), '1 200,00')
         self.assertEqual(format_amount(D('-395.5')), '-395,50')
         self.assertEqual(format_amount(D('1234567.891')), '1 234 567,89')
+
+
+def two_members():
+    """Atelier and Jardins, each with the fiscal year 2026 and its months:
+    the members, their periods of March and their fiscal years by name"""
+    pool = Pool()
+    Member = pool.get('hub.member')
+    FiscalYear = pool.get('account.fiscalyear')
+    members, periods, fiscalyears = {}, {}, {}
+    for name, siret in [
+            ("Atelier", '41234502700012'), ("Jardins", '41234503500015')]:
+        company = create_company(name)
+        with set_company(company):
+            fiscalyear = get_fiscalyear(company, today=dt.date(2026, 6, 15))
+            fiscalyear.save()
+            FiscalYear.create_period([fiscalyear])
+        members[name] = Member(company=company, kind='aci', siret=siret)
+        members[name].save()
+        fiscalyears[name] = fiscalyear
+        periods[name] = fiscalyear.periods[2]
+    return members, periods, fiscalyears
 
 
 del ModuleTestCase
