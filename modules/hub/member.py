@@ -90,10 +90,6 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, members, field_names):
         super().validate_fields(members, field_names)
-        if not field_names or 'company' in field_names:
-            # A company not in euros may not become a member either
-            Pool().get('company.company').check_member_currency(
-                [m.company for m in members])
         for member in members:
             if not field_names or 'siret' in field_names:
                 check_siret(member.siret, member.rec_name)
