@@ -19,6 +19,7 @@ from decimal import Decimal
 from sql import Literal, Null, Union, With
 from sql.aggregate import Sum
 from sql.conditionals import Case, Coalesce
+from sql.operators import Like
 
 from trytond import backend
 from trytond.model import fields, sum_tree
@@ -56,6 +57,14 @@ def eliminated(line, move, type_, company_ids, party_ids):
         return flagged
     return flagged | (
         (type_.receivable | type_.payable) & line.party.in_(party_ids))
+
+
+def not_closing(move):
+    """The condition that a move is no year-end closing: Tryton's balance
+    non-deferral (hub_bookkeeping's closing) gives the fiscal year as
+    origin to the move that moves the result of classes 6 and 7 to
+    120/129.  Counted, it would zero the year's income statement."""
+    return ~Like(Coalesce(move.origin, ''), 'account.fiscalyear,%')
 
 
 def member_parties(company_ids):
@@ -195,7 +204,7 @@ class Consolidation(metaclass=PoolMeta):
 
     # The amounts ---------------------------------------------------------
     @classmethod
-    def hub_balances(cls, company_ids, spans, posted=True):
+    def hub_balances(cls, company_ids, spans, posted=True, closing=True):
         """Run the one query of a statement.
 
         spans: [(from_date or None, to_date or None)].  Return rows of
@@ -204,6 +213,8 @@ class Consolidation(metaclass=PoolMeta):
         the type, and the eliminated part is that of its lines of
         inter-member flows between company_ids (``eliminated``).  An account goes on
         its debit or credit type by its balance, as Tryton does.
+        closing: whether the year-end closing moves count (``not_closing``):
+        in the balance sheet, not in the income statement.
         """
         pool = Pool()
         Line = pool.get('account.move.line')
@@ -234,6 +245,8 @@ class Consolidation(metaclass=PoolMeta):
         where = move.company.in_(company_ids) & any_span
         if posted:
             where &= move.state == 'posted'
+        if not closing:
+            where &= not_closing(move)
         per_account = With('account', 'company',
             *['%s%s' % (c, i) for i in range(len(spans)) for c in 'be'],
             query=line.join(move, condition=line.move == move.id)
@@ -306,11 +319,13 @@ class Consolidation(metaclass=PoolMeta):
         return result
 
     @classmethod
-    def hub_combined(cls, company_ids, spans, posted=True):
+    def hub_combined(cls, company_ids, spans, posted=True, closing=True):
         """The combined amounts, one dict per span: {column: {line id:
         amount}} with a column per company id, ELIMINATIONS and TOTAL.
-        Amounts are Tryton's: credit - debit, debit - credit on assets."""
-        rows = cls.hub_balances(company_ids, spans, posted=posted)
+        Amounts are Tryton's: credit - debit, debit - credit on assets.
+        closing: as hub_balances."""
+        rows = cls.hub_balances(
+            company_ids, spans, posted=posted, closing=closing)
         type2node = cls.hub_type_nodes(company_ids)
         columns = list(company_ids) + [ELIMINATIONS, TOTAL]
         values = [{c: defaultdict(Decimal) for c in columns} for _ in spans]

@@ -52,7 +52,8 @@ class Dashboard(ModelView):
             cash = nodes.get(ModelData.get_id('account_fr', 'disponibilites'))
             income = Consolidation.hub_combined(company_ids, [
                     (date.replace(month=1, day=1), date),
-                    (previous.replace(month=1, day=1), previous)])
+                    (previous.replace(month=1, day=1), previous)],
+                closing=False)
             balance = Consolidation.hub_combined(
                 company_ids, [(None, date), (None, previous)])
             for member in records + [None]:

@@ -18,7 +18,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateReport, StateView, Wizard
 
 from .consolidation import (
-    ELIMINATIONS, TOTAL, eliminated, member_parties)
+    ELIMINATIONS, TOTAL, eliminated, member_parties, not_closing)
 
 # Indentation of a line under its parent in the printed statement
 INDENT = '\u2003'
@@ -89,7 +89,9 @@ def combined_statement(statement, from_date, to_date, from_date_cmp=None,
     if comparison:
         periods.append(spans(statement, from_date_cmp, to_date_cmp))
     with without_check_access():
-        amounts = Consolidation.hub_combined(company_ids, periods)
+        # The income statement without the year-end closing moves
+        amounts = Consolidation.hub_combined(
+            company_ids, periods, closing=statement == 'balance')
         roots = Consolidation.hub_roots(statement)
         keys = company_ids + [ELIMINATIONS, TOTAL]
         columns = [m.company.rec_name for m in records] + [
@@ -300,7 +302,8 @@ def cell_domain(consolidation, member, eliminations, from_date, to_date):
     where = (move.company.in_(company_ids) & (move.state == 'posted')
         & (move.date <= to_date))
     if from_date:
-        where &= move.date >= from_date
+        # An income statement's cell: without the year-end closing moves
+        where &= (move.date >= from_date) & not_closing(move)
     balance = Sum(Coalesce(line.debit, 0) - Coalesce(line.credit, 0))
     cursor = Transaction().connection.cursor()
     cursor.execute(*line
@@ -328,6 +331,10 @@ def cell_domain(consolidation, member, eliminations, from_date, to_date):
         ]
     if from_date:
         domain.append(('move.date', '>=', from_date))
+        cursor.execute(*move.select(move.id,
+                where=move.company.in_(company_ids) & (move.date >= from_date)
+                & (move.date <= to_date) & ~not_closing(move)))
+        domain.append(('move', 'not in', [i for i, in cursor]))
     if eliminations:
         AccountType = pool.get('account.account.type')
         type_ = AccountType.__table__()
