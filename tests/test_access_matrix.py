@@ -65,6 +65,7 @@ from decimal import Decimal
 
 import pytest
 
+import menus
 from live import (
     ROOT, LiveDatabase, LiveServer, RPCError, _pg_connect, connect)
 
@@ -111,6 +112,9 @@ ALLOWLIST = {
 BOARD_PERSON_ALLOWED = {
     'res.user': "the users' names, as for everyone (see ALLOWLIST)",
     }
+# Wizards of persons the board is offered no menu for
+BOARD_NO_WIZARDS = ('insertion.pass', 'insertion.contract',
+    'insertion.payroll', 'insertion.employee', 'company.employee', 'party.')
 # The fields of an insertion profile a director may read
 PROFILE_PUBLIC = {
     'id', 'rec_name', 'company', 'employee', 'active',
@@ -1761,6 +1765,74 @@ def test_switch_company(matrix, login):
                 'set_preferences', matrix.name(other), outcome.value))
     assert_none(violations, 'company switched by %s' % login)
 
+
+# --- Every menu entry of each role, opened as sao does (issue 21)
+
+MENU_USERS = ['comptable', 'direction', 'administrateur', 'conseillere']
+
+
+@pytest.mark.parametrize('login', MENU_USERS)
+def test_menus(matrix, login):
+    """Each menu entry the role sees opens without an error, with the
+    context sao sends; the board is offered no screen of persons"""
+    walked = menus.walk(matrix.client(login))
+    print('%s: %d menu actions opened, %d problems' % (
+            login, len(walked.opened), len(walked.problems)))
+    violations = [Violation('menu error', login, p.menu, p.call, '-',
+            p.error) for p in walked.problems]
+    if login == 'administrateur':
+        persons = set(matrix.catalog.person_models()) - set(
+            BOARD_PERSON_ALLOWED)
+        for opened in walked.opened:
+            if (opened.model in persons
+                    or opened.model.startswith(BOARD_NO_WIZARDS)
+                    or opened.model in {'party.party', 'company.employee'}):
+                violations.append(Violation('person menu for the board',
+                        login, opened.menu, opened.type, '-', opened.model))
+    # Every role has its daily screens
+    assert len(walked.opened) >= 5
+    assert_none(violations, 'menus of %s' % login)
+
+
+def indicator_tabs(client):
+    "{tab name: rows} of the indicators' menu, last year, as sao opens it"
+    menu, = [m for m in client.model('ir.ui.menu', 'search_read', [], 0,
+            None, None, ['complete_name', 'action'])
+        if m['complete_name'].endswith('/ Insertion Indicators')]
+    action, = client.model('ir.action.keyword', 'get_keyword', 'tree_open',
+        ['ir.ui.menu', menu['id']])
+    year = dt.date.today().year - 1
+    context = dict(client.ctx, from_date=encode(dt.date(year, 1, 1)),
+        to_date=encode(dt.date(year, 12, 31)))
+    tabs = {}
+    for name, domain, _ in action['domains']:
+        domain = menus.decode(domain, dict(client.ctx, context=client.ctx),
+            [])
+        ids = client.model('insertion.indicator', 'search', domain, 0, None,
+            None, context=context)
+        tabs[name] = client.model('insertion.indicator', 'read', ids,
+            ['name', 'company', 'people'], context=context)
+    return tabs
+
+
+def test_indicator_tabs(matrix):
+    """The indicators: the pôle's row, labelled, under a tab of its own, the
+    structures' under theirs, so that no total counts it twice"""
+    board = indicator_tabs(matrix.client('administrateur'))
+    # The board's user is the collective's: the pôle's row only
+    assert {k: [(r['name'], r['company']) for r in v]
+        for k, v in board.items()} == {
+        'Whole Pôle': [('The whole pôle', None)], 'Structures': []}
+    # The administrator reads every structure, exact
+    admin = indicator_tabs(matrix.admin)
+    pole, = admin['Whole Pôle']
+    structures = admin['Structures']
+    names = {k: m['name'] for k, m in matrix.members.items()}
+    # The collective is no SIAE: no row; every SIAE member has one
+    assert sorted(r['name'] for r in structures) == sorted(
+        names[k] for k in ['jardins', 'services', 'scop'])
+    assert pole['name'] == 'The whole pôle'
+    assert pole['people'] == sum(r['people'] for r in structures) > 0
 
 if __name__ == '__main__':
     if len(sys.argv) == 4 and sys.argv[1] == 'build':
