@@ -28,7 +28,7 @@ Problem = collections.namedtuple('Problem', ['menu', 'call', 'error'])
 Opened = collections.namedtuple('Opened', ['menu', 'type', 'model'])
 
 # Records whose form is read, lines read per x2many field
-FORM_RECORDS = 50
+FORM_RECORDS = 20
 LINES = 20
 REFERENCE = {'many2one', 'reference', 'one2one'}
 X2MANY = {'one2many', 'many2many'}
