@@ -1826,7 +1826,7 @@ def indicator_tabs(client):
         ids = client.model('insertion.indicator', 'search', domain, 0, None,
             None, context=context)
         tabs[name] = client.model('insertion.indicator', 'read', ids,
-            ['name', 'company', 'people'], context=context)
+            ['label', 'company', 'people'], context=context)
     return tabs
 
 
@@ -1835,7 +1835,7 @@ def test_indicator_tabs(matrix):
     structures' under theirs, so that no total counts it twice"""
     board = indicator_tabs(matrix.client('administrateur'))
     # The board's user is the collective's: the pôle's row only
-    assert {k: [(r['name'], r['company']) for r in v]
+    assert {k: [(r['label'], r['company']) for r in v]
         for k, v in board.items()} == {
         'Whole Pôle': [('The whole pôle', None)], 'Structures': []}
     # The administrator reads every structure, exact
@@ -1844,9 +1844,9 @@ def test_indicator_tabs(matrix):
     structures = admin['Structures']
     names = {k: m['name'] for k, m in matrix.members.items()}
     # The collective is no SIAE: no row; every SIAE member has one
-    assert sorted(r['name'] for r in structures) == sorted(
+    assert sorted(r['label'] for r in structures) == sorted(
         names[k] for k in ['jardins', 'services', 'scop'])
-    assert pole['name'] == 'The whole pôle'
+    assert pole['label'] == 'The whole pôle'
     assert pole['people'] == sum(r['people'] for r in structures) > 0
 
 if __name__ == '__main__':

@@ -204,7 +204,7 @@ class Indicator(ModelSQL, ModelView):
         'company.company', "Structure",
         help="Empty for the whole pôle.")
     # The row's label: the pôle's row has no company to show
-    name = fields.Function(fields.Char(
+    label = fields.Function(fields.Char(
             "Structure", help="The structure, or the whole pôle."),
         'get_rec_name')
     people = fields.Function(fields.Integer(
