@@ -293,6 +293,22 @@ _ids = itertools.count(1)
 
 
 def _default(value):
+    # Tryton's JSON-RPC encoding of dates, decimals and bytes
+    import datetime
+    from decimal import Decimal
+    if isinstance(value, datetime.datetime):
+        return {'__class__': 'datetime', 'year': value.year,
+            'month': value.month, 'day': value.day, 'hour': value.hour,
+            'minute': value.minute, 'second': value.second,
+            'microsecond': value.microsecond}
+    if isinstance(value, datetime.date):
+        return {'__class__': 'date', 'year': value.year,
+            'month': value.month, 'day': value.day}
+    if isinstance(value, Decimal):
+        return {'__class__': 'Decimal', 'decimal': str(value)}
+    if isinstance(value, bytes):
+        return {'__class__': 'bytes',
+            'base64': base64.b64encode(value).decode()}
     raise TypeError('not JSON serializable: %r' % (value,))
 
 

@@ -43,6 +43,13 @@ a second structure so that "another company" is tried from both sides):
 - and, as the demo is here (issue 13): the FEC of every member's closed
   previous year, read back by the independent parser
   (modules/hub_bookkeeping/tests/fec_parser.py) and checked against SQL.
+- menus (issue 21): every menu entry of the four demo users (the
+  collective's accountant too) opened as sao opens it (tests/menus.py:
+  the action with its context, domain and tabs, its views, the records of
+  each view with what their fields point to, a wizard's first state)
+  gives no error, no menu is offered whose action the role is refused,
+  and the board is offered no screen of persons (parties, payroll,
+  PASS, contracts, employees).
 
 Each test collects every violation (role, model or action, operation,
 company, detail) and fails with the whole list, so that the fixes can be
@@ -71,6 +78,7 @@ from decimal import Decimal
 
 import pytest
 
+import menus
 from live import (
     ROOT, LiveDatabase, LiveServer, RPCError, _pg_connect, connect)
 
@@ -117,6 +125,9 @@ ALLOWLIST = {
 BOARD_PERSON_ALLOWED = {
     'res.user': "the users' names, as for everyone (see ALLOWLIST)",
     }
+# Wizards of persons the board is offered no menu for
+BOARD_NO_WIZARDS = ('insertion.pass', 'insertion.contract',
+    'insertion.payroll', 'insertion.employee', 'company.employee', 'party.')
 # The fields of an insertion profile a director may read
 PROFILE_PUBLIC = {
     'id', 'rec_name', 'company', 'employee', 'active',
@@ -1846,6 +1857,82 @@ def numeric(value):
         value = value.decode()
     return Decimal(str(value))
 
+
+# --- Every menu entry of each role, opened as sao does (issue 21)
+
+# The users and their current company (None: their own); the accountant
+# in the collective and in a member, from which other members are others
+MENU_USERS = [('comptable', 'collective'), ('comptable', 'jardins'),
+    ('direction', None), ('administrateur', None), ('conseillere', None)]
+
+
+@pytest.mark.parametrize('login,current', MENU_USERS)
+def test_menus(matrix, login, current):
+    """Each menu entry the role sees opens without an error, with the
+    context sao sends; the board is offered no screen of persons"""
+    client = matrix.client(login)
+    if current:
+        client.call('model.res.user.set_preferences',
+            [{'company': matrix.members[current]['company']}, client.ctx])
+        client.load_context()
+    walked = menus.walk(client)
+    print('%s: %d menu actions opened, %d problems' % (
+            login, len(walked.opened), len(walked.problems)))
+    violations = [Violation('menu error', login, p.menu, p.call, '-',
+            p.error) for p in walked.problems]
+    if login == 'administrateur':
+        persons = set(matrix.catalog.person_models()) - set(
+            BOARD_PERSON_ALLOWED)
+        for opened in walked.opened:
+            if (opened.model in persons
+                    or opened.model.startswith(BOARD_NO_WIZARDS)
+                    or opened.model in {'party.party', 'company.employee'}):
+                violations.append(Violation('person menu for the board',
+                        login, opened.menu, opened.type, '-', opened.model))
+    # Every role has its daily screens
+    assert len(walked.opened) >= 5
+    assert_none(violations, 'menus of %s' % login)
+
+
+def indicator_tabs(client):
+    "{tab name: rows} of the indicators' menu, last year, as sao opens it"
+    menu, = [m for m in client.model('ir.ui.menu', 'search_read', [], 0,
+            None, None, ['complete_name', 'action'])
+        if m['complete_name'].endswith('/ Insertion Indicators')]
+    action, = client.model('ir.action.keyword', 'get_keyword', 'tree_open',
+        ['ir.ui.menu', menu['id']])
+    year = dt.date.today().year - 1
+    context = dict(client.ctx, from_date=encode(dt.date(year, 1, 1)),
+        to_date=encode(dt.date(year, 12, 31)))
+    tabs = {}
+    for name, domain, _ in action['domains']:
+        domain = menus.decode(domain, dict(client.ctx, context=client.ctx),
+            [])
+        ids = client.model('insertion.indicator', 'search', domain, 0, None,
+            None, context=context)
+        tabs[name] = client.model('insertion.indicator', 'read', ids,
+            ['label', 'company', 'people'], context=context)
+    return tabs
+
+
+def test_indicator_tabs(matrix):
+    """The indicators: the pôle's row, labelled, under a tab of its own, the
+    structures' under theirs, so that no total counts it twice"""
+    board = indicator_tabs(matrix.client('administrateur'))
+    # The board's user is the collective's: the pôle's row only
+    assert {k: [(r['label'], r['company']) for r in v]
+        for k, v in board.items()} == {
+        'Whole Pôle': [('The whole pôle', None)], 'Structures': []}
+    # The administrator reads every structure, exact
+    admin = indicator_tabs(matrix.admin)
+    pole, = admin['Whole Pôle']
+    structures = admin['Structures']
+    names = {k: m['name'] for k, m in matrix.members.items()}
+    # The collective is no SIAE: no row; every SIAE member has one
+    assert sorted(r['label'] for r in structures) == sorted(
+        names[k] for k in ['jardins', 'services', 'scop'])
+    assert pole['label'] == 'The whole pôle'
+    assert pole['people'] == sum(r['people'] for r in structures) > 0
 
 if __name__ == '__main__':
     if len(sys.argv) == 4 and sys.argv[1] == 'build':

@@ -237,6 +237,11 @@ class BillingRun(Workflow, ModelSQL, ModelView):
         return '%s %s – %s' % (
             self.company.rec_name, self.start_date, self.end_date)
 
+    @fields.depends('start_date', 'periodicity')
+    def on_change_with_end_date(self):
+        if self.start_date and self.periodicity:
+            return period_end(self.start_date, self.periodicity)
+
     @classmethod
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
@@ -244,6 +249,24 @@ class BillingRun(Workflow, ModelSQL, ModelView):
             values['end_date'] = period_end(
                 values['start_date'], values['periodicity'])
         return values
+
+    @classmethod
+    def write(cls, *args):
+        # A write of the start date or of the periodicity alone moves the
+        # end date too, from each run's other value
+        actions = iter(args)
+        args = []
+        for runs, values in zip(actions, actions):
+            # Both written: preprocess_values computes it
+            if len({'start_date', 'periodicity'} & set(values)) != 1:
+                args.extend((runs, values))
+                continue
+            for run in runs:
+                end_date = period_end(
+                    values.get('start_date', run.start_date),
+                    values.get('periodicity', run.periodicity))
+                args.extend(([run], {**values, 'end_date': end_date}))
+        super().write(*args)
 
     @classmethod
     def validate_fields(cls, runs, field_names):

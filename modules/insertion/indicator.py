@@ -203,6 +203,10 @@ class Indicator(ModelSQL, ModelView):
     company = fields.Many2One(
         'company.company', "Structure",
         help="Empty for the whole pôle.")
+    # The row's label: the pôle's row has no company to show
+    label = fields.Function(fields.Char(
+            "Structure", help="The structure, or the whole pôle."),
+        'get_rec_name')
     people = fields.Function(fields.Integer(
             "People", help="People who worked on an insertion contract."),
         'get_figures')

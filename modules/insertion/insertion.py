@@ -701,6 +701,19 @@ class Pass(ModelSQL, ModelView):
     def default_company():
         return Transaction().context.get('company')
 
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        # Counsellors look a PASS up by the person's name as often as by
+        # its number
+        if clause[1].startswith('!') or clause[1].startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('number',) + tuple(clause[1:]),
+            ('employee.rec_name',) + tuple(clause[1:]),
+            ]
+
     @property
     def base_end_date(self):
         return self.start_date + dt.timedelta(days=PASS_DAYS - 1)

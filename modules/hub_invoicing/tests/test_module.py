@@ -155,6 +155,32 @@ class HubInvoicingTestCase(CompanyTestMixin, ModuleTestCase):
                     (jardins, 'hours', D('4'), D('7.5'), D('53.33'))])
 
     @with_transaction()
+    def test_run_end_date(self):
+        "A run's end date follows its start date and periodicity when saved"
+        pool = Pool()
+        Run = pool.get('hub.billing.run')
+        collective = create_company("Collectif")
+        with set_company(collective):
+            run = Run(company=collective, periodicity='month',
+                start_date=dt.date(2026, 10, 1))
+            run.save()
+            self.assertEqual(run.end_date, dt.date(2026, 10, 31))
+            # The start date alone, as the client writes it
+            Run.write([run], {'start_date': dt.date(2026, 12, 1)})
+            self.assertEqual(run.end_date, dt.date(2026, 12, 31))
+            # Both together, then each alone
+            Run.write([run], {'periodicity': 'quarter',
+                    'start_date': dt.date(2026, 10, 1)})
+            self.assertEqual(run.end_date, dt.date(2026, 12, 31))
+            Run.write([run], {'start_date': dt.date(2027, 1, 1)})
+            self.assertEqual(run.end_date, dt.date(2027, 3, 31))
+            Run.write([run], {'periodicity': 'month'})
+            self.assertEqual(run.end_date, dt.date(2027, 1, 31))
+            run.start_date = dt.date(2027, 2, 1)
+            self.assertEqual(run.on_change_with_end_date(),
+                dt.date(2027, 2, 28))
+
+    @with_transaction()
     def test_demo(self):
         """The demo maps the members, makes the collective's four services
         and bills the last complete month, once"""

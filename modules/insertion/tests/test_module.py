@@ -142,6 +142,24 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
                 self.person(company, "Twin", D(2025, 1, 1), '999991234567')
 
     @with_transaction()
+    def test_pass_search_by_name(self):
+        "A PASS IAE is found by its number or by the person's name"
+        Pass = Pool().get('insertion.pass')
+        company = self.structure()
+        with set_company(company):
+            _, dubois = self.person(
+                company, "Marie Dubois", D(2025, 1, 1), '999990000011')
+            _, martin = self.person(
+                company, "Paul Martin", D(2025, 1, 1), '999990000022')
+            self.assertEqual(
+                Pass.search([('rec_name', 'ilike', '%dubois%')]), [dubois])
+            self.assertEqual(
+                Pass.search([('rec_name', 'ilike', '%0022%')]), [martin])
+            self.assertEqual(
+                Pass.search([('rec_name', 'not ilike', '%dubois%')]),
+                [martin])
+
+    @with_transaction()
     def test_pass_second_valid(self):
         "A second valid PASS IAE for the same person is refused"
         # les-emplois: tests/approvals/tests.py
