@@ -219,7 +219,7 @@ def _private_records(pool, company):
     today = pool.get('ir.date').today()
     with Transaction().set_context(company=company.id,
             companies=[company.id]):
-        pass_, = Pass.search([('company', '=', company.id),
+        pass_, = Pass.search([('party.employers', '=', company.id),
                 ('start_date', '<=', today - dt.timedelta(days=60)),
                 ('suspensions', '=', None)],
             order=[('start_date', 'DESC')], limit=1)
@@ -488,7 +488,9 @@ class Catalog:
     def owner_query(self, model, depth=0):
         """SQL of (id, company) pairs: the company column, else the path
         Tryton's rules follow (__access__), else every Many2One to an owned
-        model; the parties through the employees they are"""
+        model; the parties through the employees they are, so that a record
+        of a person without a company (a PASS IAE, its suspensions and
+        prolongations) is owned by every structure employing the person"""
         table = self.table(model)
         if not table or depth > 3:
             return None
@@ -1293,10 +1295,12 @@ def own_ids(matrix, login, query):
 PRIVATE = [
     ('insertion.pass.suspension', 'reason',
         'SELECT s.id FROM insertion_pass_suspension s JOIN insertion_pass p '
-        'ON p.id = s.pass_ WHERE p.company = %s'),
+        'ON p.id = s.pass_ JOIN company_employee e ON e.party = p.party '
+        'WHERE e.company = %s'),
     ('insertion.pass.prolongation', 'reason',
         'SELECT s.id FROM insertion_pass_prolongation s '
-        'JOIN insertion_pass p ON p.id = s.pass_ WHERE p.company = %s'),
+        'JOIN insertion_pass p ON p.id = s.pass_ JOIN company_employee e '
+        'ON e.party = p.party WHERE e.company = %s'),
     ('insertion.contract', 'derogation_reason',
         'SELECT id FROM insertion_contract WHERE company = %s '
         'AND derogation_reason IS NOT NULL'),

@@ -121,7 +121,7 @@ class Demo(metaclass=PoolMeta):
                     ['none', 'below_cap', 'cap', 'cap', 'bac', 'higher']),
                 situation='job_seeker').save()
             pass_ = Pass(
-                company=company, employee=employee,
+                party=party,
                 number='99999%07d' % (company.id * 10000 + i),
                 start_date=start)
             pass_.save()

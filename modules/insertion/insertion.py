@@ -152,7 +152,7 @@ def structure_kind(company):
     "The hub.member kind of the company, None when it is not a member"
     Member = Pool().get('hub.member')
     members = Member.search([
-            ('company', '=', company.id),
+            ('company', '=', int(company)),
             ('active', 'in', [True, False]),
             ], limit=1)
     return members[0].kind if members else None
@@ -661,10 +661,13 @@ class Pass(ModelSQL, ModelView):
     __name__ = 'insertion.pass'
     _rec_name = 'number'
 
-    company = fields.Many2One('company.company', "Company", required=True)
-    employee = fields.Many2One(
-        'company.employee', "Employee", required=True, ondelete='CASCADE',
-        domain=_company_domain())
+    # The person's, not a structure's: the structures that employ them
+    # share it (the rules of insertion.xml), as the State's platform keeps
+    # one PASS IAE per person whoever hires them.
+    party = fields.Many2One(
+        'party.party', "Person", required=True, ondelete='RESTRICT',
+        help="The person the PASS IAE was issued to: every structure of "
+        "the pôle that employs them shares it.")
     number = fields.Char(
         "Number", size=12, required=True, strip=True,
         help="12 characters: the 5-character ASP prefix and 7 digits.")
@@ -697,9 +700,24 @@ class Pass(ModelSQL, ModelView):
             ]
         cls._order = [('start_date', 'DESC'), ('id', 'DESC')]
 
-    @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
+    @classmethod
+    def __register__(cls, module):
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        table_h = cls.__table_handler__(module)
+        migrate = (table_h.column_exist('employee')
+            and not table_h.column_exist('party'))
+        super().__register__(module)
+        if migrate:
+            # A PASS was an employee's of one structure: it is the person's
+            table = cls.__table__()
+            employee = Employee.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.update([table.party], [employee.select(
+                            employee.party,
+                            where=employee.id == table.employee)]))
+            table_h.drop_column('employee')
+            table_h.drop_column('company')
 
     @property
     def base_end_date(self):
@@ -740,7 +758,7 @@ class Pass(ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, passes, field_names):
         super().validate_fields(passes, field_names)
-        if field_names and not {'number', 'employee', 'start_date'} & (
+        if field_names and not {'number', 'party', 'start_date'} & (
                 field_names):
             return
         for pass_ in passes:
@@ -748,7 +766,7 @@ class Pass(ModelSQL, ModelView):
                 raise PassError(gettext(
                         'insertion.msg_pass_number_format',
                         number=pass_.number,
-                        employee=pass_.employee.rec_name))
+                        employee=pass_.party.rec_name))
             pass_.check_other_pass()
 
     def check_other_pass(self):
@@ -758,7 +776,7 @@ class Pass(ModelSQL, ModelView):
         with without_check_access():
             others = self.search([
                     ('id', '!=', self.id),
-                    ('employee.party', '=', self.employee.party.id),
+                    ('party', '=', self.party.id),
                     ('start_date', '<=', self.end_date),
                     ])
             others = [o for o in others if o.end_date >= self.start_date]
@@ -766,7 +784,7 @@ class Pass(ModelSQL, ModelView):
                 other = others[0]
                 raise PassError(gettext(
                         'insertion.msg_pass_other_valid',
-                        employee=self.employee.rec_name, number=self.number,
+                        employee=self.party.rec_name, number=self.number,
                         other=other.number, start=other.start_date,
                         end=other.end_date))
 
@@ -809,7 +827,7 @@ class PassPeriodMixin:
     def _error_values(self):
         return {
             'pass_': self.pass_.number,
-            'employee': self.pass_.employee.rec_name,
+            'employee': self.pass_.party.rec_name,
             'start': self.start_date,
             'end': self.end_date,
             }
@@ -824,8 +842,10 @@ class PassPeriodMixin:
         if self.reason in legacy:
             raise self._error(gettext(
                     'insertion.msg_pass_period_reason_legacy', **values))
+        company = Transaction().context.get('company')
         if self.reason in kinds:
-            kind = structure_kind(self.pass_.company)
+            # The structure recording it: the PASS is shared
+            kind = structure_kind(company) if company else None
             if kind not in kinds[self.reason]:
                 raise self._error(gettext(
                         'insertion.msg_pass_period_reason_kind',
@@ -883,7 +903,7 @@ class Suspension(PassPeriodMixin, ModelSQL, ModelView):
         start = None
         with without_check_access():
             contracts = Contract.search([
-                    ('employee.party', '=', self.pass_.employee.party.id),
+                    ('employee.party', '=', self.pass_.party.id),
                     ('kind', 'in', INSERTION_KINDS),
                     ('start_date', '<=', referent),
                     ], order=[('start_date', 'DESC')], limit=1)
@@ -1183,7 +1203,7 @@ class Contract(ModelSQL, ModelView):
         # of the pôle counts (a person keeps it when moving)
         with without_check_access():
             passes = Pass.search([
-                    ('employee.party', '=', self.employee.party.id),
+                    ('party', '=', self.employee.party.id),
                     ('start_date', '<=', self.start_date),
                     ])
             covered = any(p.covers(self.start_date) for p in passes)
@@ -1251,7 +1271,7 @@ class Contract(ModelSQL, ModelView):
         reason = None
         with without_check_access():
             passes = Pass.search([
-                    ('employee.party', '=', self.employee.party.id),
+                    ('party', '=', self.employee.party.id),
                     ])
         for pass_ in passes:
             for prolongation in pass_.prolongations:
