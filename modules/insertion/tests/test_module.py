@@ -12,8 +12,8 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 from ..exceptions import (
-    AgreementError, ContractError, ExitError, PassError, ProlongationError,
-    SuspensionError)
+    AgreementError, ContractError, ExitError, LimitError, PassError,
+    ProlongationError, SuspensionError)
 
 D = dt.date
 
@@ -170,6 +170,37 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
             self.contract(again, D(2026, 1, 1), D(2026, 6, 30))
             Pass(party=again.party, number='999990000001',
                 start_date=D(2027, 1, 1)).save()
+
+    @with_transaction()
+    def test_limits_dated(self):
+        """The State's caps are dated rows: a change from 2030 applies to
+        what starts from then, not before; none in force is a named error"""
+        pool = Pool()
+        Limit = pool.get('insertion.limit')
+        company = self.structure()
+        # The values of limit.xml, with their sources
+        self.assertEqual(Limit.get('pass_days', D(2025, 1, 1)), 730)
+        self.assertEqual(Limit.get('ai_max_hours', D(2025, 1, 1)), 480)
+        self.assertIsNone(
+            Limit.get('prolongation_total_training', D(2025, 1, 1)))
+        self.assertTrue(all(l.source for l in Limit.search([])))
+        Limit.create([
+                {'code': 'pass_days', 'start_date': D(2030, 1, 1),
+                    'value': Decimal(365), 'source': "Test decree"},
+                {'code': 'path_max_months', 'start_date': D(2030, 1, 1),
+                    'value': Decimal(12), 'source': "Test decree"},
+                ])
+        with set_company(company), self.today(D(2030, 6, 1)):
+            before, old = self.person(company, "Before", D(2029, 12, 31))
+            after, new = self.person(company, "After", D(2030, 1, 1))
+            self.assertEqual(old.end_date, D(2031, 12, 30))
+            self.assertEqual(new.end_date, D(2030, 12, 31))
+            # A path started in 2029 keeps 24 months, one from 2030 has 12
+            self.contract(before, D(2029, 12, 31), D(2031, 6, 30))
+            with self.refused(ContractError, '12 months'):
+                self.contract(after, D(2030, 1, 1), D(2031, 6, 30))
+        with self.assertRaisesRegex(LimitError, 'PASS IAE: days.*1999'):
+            Limit.get('pass_days', D(1999, 12, 31))
 
     @with_transaction()
     def test_suspension_rules(self):
