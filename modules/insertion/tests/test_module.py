@@ -916,6 +916,7 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
     def test_demo(self):
         "The demo builder makes people in each ACI, AI and EI, once"
         pool = Pool()
+        Agreement = pool.get('insertion.agreement')
         Demo = pool.get('hub.demo')
         Member = pool.get('hub.member')
         Contract = pool.get('insertion.contract')
@@ -930,6 +931,15 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
         done = Demo.build_insertion(members, today, people=12)
         self.assertEqual(
             sum(d['people'] for d in done.values()), 12)
+        # Every AF of the ACI and the AI has its aid, unconfirmed where the
+        # rate is not published (2025 on)
+        agreements = Agreement.search([])
+        self.assertEqual(
+            {a.measure for a in agreements}, {'aci', 'ai'})
+        self.assertTrue(all(
+                a.state == 'valid' and a.total_aid for a in agreements))
+        if today >= D(2025, 1, 1):
+            self.assertFalse(all(a.rate_confirmed for a in agreements))
         contracts = Contract.search([])
         self.assertEqual(
             len(contracts),
