@@ -130,8 +130,9 @@ def current_path(
     going on at date, whatever "renewal of" says: those started on or
     before date, after the person's last exit recorded before date (an exit
     closes a path), chained without a break longer than the limit
-    path_break_months (the waiting period after which the State issues a new PASS IAE, hence
-    a new path: les-emplois Approval.WAITING_PERIOD_YEARS)"""
+    path_break_months (the waiting period after which the State issues a
+    new PASS IAE, hence a new path: les-emplois
+    Approval.WAITING_PERIOD_YEARS)"""
     pool = Pool()
     Contract = pool.get('insertion.contract')
     Exit = pool.get('insertion.exit')
