@@ -213,7 +213,10 @@ def _populate(pool, spec, log):
     for key in ['jardins', 'services']:
         extra[key] = _private_records(pool, members[key].company)
     log('private records added')
+    shared = _shared_person(
+        pool, members['jardins'].company, members['services'].company)
     return {
+        'shared': shared,
         'members': {k: {'company': m.company.id, 'member': m.id,
                 'name': m.company.rec_name, **extra.get(k, {})}
             for k, m in members.items()},
@@ -242,7 +245,7 @@ def _private_records(pool, company):
     today = pool.get('ir.date').today()
     with Transaction().set_context(company=company.id,
             companies=[company.id]):
-        pass_, = Pass.search([('company', '=', company.id),
+        pass_, = Pass.search([('party.employers', '=', company.id),
                 ('start_date', '<=', today - dt.timedelta(days=60)),
                 ('suspensions', '=', None)],
             order=[('start_date', 'DESC')], limit=1)
@@ -279,6 +282,24 @@ def _private_records(pool, company):
         note.save()
     return {'adjustment_periods': periods, 'attachment': attachment.id,
         'note': note.id, 'employee': employee.id}
+
+
+def _shared_person(pool, first, second):
+    """A person of first (with a suspended PASS IAE) who left it yesterday
+    and is hired by second today: one PASS for both (issue 15)"""
+    Employee = pool.get('company.employee')
+    Pass = pool.get('insertion.pass')
+    today = pool.get('ir.date').today()
+    pass_, = Pass.search([('party.employers', '=', first.id),
+            ('suspensions', '!=', None)], order=[('id', 'DESC')], limit=1)
+    left, = Employee.search([('company', '=', first.id),
+            ('party', '=', pass_.party.id)])
+    left.end_date = today - dt.timedelta(days=1)
+    left.save()
+    hired = Employee(company=second, party=pass_.party, start_date=today)
+    hired.save()
+    return {'pass': pass_.id, 'party': pass_.party.id,
+        'suspensions': [s.id for s in pass_.suspensions]}
 
 
 def _models(pool):
@@ -511,7 +532,9 @@ class Catalog:
     def owner_query(self, model, depth=0):
         """SQL of (id, company) pairs: the company column, else the path
         Tryton's rules follow (__access__), else every Many2One to an owned
-        model; the parties through the employees they are"""
+        model; the parties through the employees they are, so that a record
+        of a person without a company (a PASS IAE, its suspensions and
+        prolongations) is owned by every structure employing the person"""
         table = self.table(model)
         if not table or depth > 3:
             return None
@@ -804,6 +827,13 @@ def test_enumeration(matrix):
     for model in ['account.move', 'account.move.line', 'party.party',
             'insertion.pass.suspension', 'hub.service.share']:
         assert len(set().union(*catalog.owners(model).values())) >= 2, model
+    # The aide au poste of every ACI, the AI and the EI of the demo is
+    # accrued and received (issue 15), not only the EI's
+    for model in ['insertion.payroll.aid.accrual',
+            'insertion.payroll.aid.payment']:
+        assert {matrix.members[k]['company']
+            for k in ['jardins', 'services', 'scop']} <= set().union(
+            *catalog.owners(model).values()), model
     stale = set(ALLOWLIST) - set(catalog.company_models())
     assert not stale, "allowlisted models without a company field"
 
@@ -1093,6 +1123,65 @@ def test_accountant_each_company(matrix):
     assert_none(violations, 'the accountant')
 
 
+def test_shared_pass(matrix):
+    """One person, one PASS IAE (issue 15): the structure that hired the
+    person today reads the PASS and its suspensions and changes them; the
+    one they left yesterday reads them and changes nothing; each reads only
+    its own contracts of the person (the structures that never employed
+    them are tried by test_reads, test_writes and test_deletes)"""
+    shared = matrix.live['shared']
+    pass_, suspensions = shared['pass'], shared['suspensions']
+    number = sql_one(matrix, 'SELECT number FROM insertion_pass WHERE id = '
+        '%s', [pass_])
+    violations = []
+    for login, employs in [('conseillere_b', True), ('conseillere', False)]:
+        client = matrix.client(login)
+        own = matrix.members[ROLES[login][1]]['company']
+        found = attempt(lambda: client.model('insertion.pass', 'search',
+                [], 0, None, None))
+        if found.status != 'ok' or pass_ not in found.value:
+            violations.append(Violation('shared PASS unseen', login,
+                    'insertion.pass', 'search', '-', found.value))
+        for model, ids, fields in [
+                ('insertion.pass', [pass_], ['number', 'end_date']),
+                ('insertion.pass.suspension', suspensions, ['start_date'])]:
+            for operation in ['read', 'export_data']:
+                outcome = attempt(lambda: client.model(model, operation,
+                        ids, fields))
+                if outcome.status != 'ok':
+                    violations.append(Violation('shared PASS unread', login,
+                            model, operation, '-', outcome.value))
+        before = row_state(matrix.catalog, 'insertion.pass', pass_)
+        outcome = attempt(lambda: client.model('insertion.pass', 'write',
+                [pass_], {'number': number}))
+        if employs and outcome.status != 'ok':
+            violations.append(Violation('shared PASS unchangeable', login,
+                    'insertion.pass', 'write', '-', outcome.value))
+        elif not employs:
+            refused(outcome, login, 'insertion.pass', 'write', 'left',
+                violations, accepted='accepted')
+            if row_state(matrix.catalog, 'insertion.pass', pass_) != before:
+                violations.append(Violation('written', login,
+                        'insertion.pass', 'write', 'left', pass_))
+            refused(attempt(lambda: client.model('insertion.pass.suspension',
+                        'delete', suspensions[:1])), login,
+                'insertion.pass.suspension', 'delete', 'left', violations,
+                accepted='accepted')
+        contracts = attempt(lambda: client.model('insertion.contract',
+                'search', [('employee.party', '=', shared['party'])], 0,
+                None, None))
+        expected = [i for i, in matrix.db.rows('SELECT c.id FROM '
+                'insertion_contract c JOIN company_employee e ON e.id = '
+                'c.employee WHERE e.party = %s AND c.company = %s',
+                [shared['party'], own])]
+        if contracts.status != 'ok' or sorted(contracts.value) != sorted(
+                expected):
+            violations.append(Violation('contracts of the person', login,
+                    'insertion.contract', 'search', '-', '%s, expected %s' % (
+                        contracts.value, expected)))
+    assert_none(violations, 'the shared PASS IAE')
+
+
 # --- Writing another company's records
 
 HARMLESS = ['description', 'comment', 'note', 'notes', 'reference', 'name',
@@ -1316,10 +1405,12 @@ def own_ids(matrix, login, query):
 PRIVATE = [
     ('insertion.pass.suspension', 'reason',
         'SELECT s.id FROM insertion_pass_suspension s JOIN insertion_pass p '
-        'ON p.id = s.pass_ WHERE p.company = %s'),
+        'ON p.id = s.pass_ JOIN company_employee e ON e.party = p.party '
+        'WHERE e.company = %s'),
     ('insertion.pass.prolongation', 'reason',
         'SELECT s.id FROM insertion_pass_prolongation s '
-        'JOIN insertion_pass p ON p.id = s.pass_ WHERE p.company = %s'),
+        'JOIN insertion_pass p ON p.id = s.pass_ JOIN company_employee e '
+        'ON e.party = p.party WHERE e.company = %s'),
     ('insertion.contract', 'derogation_reason',
         'SELECT id FROM insertion_contract WHERE company = %s '
         'AND derogation_reason IS NOT NULL'),

@@ -152,7 +152,7 @@ def _populate(pool, spec):
                     eligibility_date=dt.date(2025, 1, 1),
                     gender=gender, rsa=rsa, qpv=qpv, education_level='cap')
                 profile.save()
-                pass_ = Pass(company=company, employee=employee,
+                pass_ = Pass(party=employee.party,
                     number='99999%07d' % number,
                     start_date=dt.date(2025, 1, 1))
                 pass_.save()

@@ -55,6 +55,7 @@ class Demo(metaclass=PoolMeta):
         if Contract.search([('company', 'in', companies)], limit=1):
             return {'skipped': True}
         rng = random.Random(seed)
+        cls._demo_rates({m.kind for m in structures}, today)
         done = {}
         for index, member in enumerate(structures):
             count = people // len(structures) + (
@@ -65,6 +66,31 @@ class Demo(metaclass=PoolMeta):
                 done[member.company.rec_name] = cls._build_structure(
                     member, count, today, rng)
         return done
+
+    @classmethod
+    def _demo_rates(cls, measures, today):
+        """The rates not published yet (2025 for the ACI and the AI), up to
+        today, get the last published amount, unconfirmed, so that every
+        AF of the demo has its aid, accruals and receipts as a structure
+        would record them provisionally"""
+        Rate = Pool().get('insertion.aid.rate')
+        for rate in Rate.search([
+                    ('measure', 'in', list(measures)),
+                    ('amount', '=', None),
+                    ('start_date', '<=', today),
+                    ], order=[('start_date', 'ASC')]):
+            last = Rate.search([
+                    ('measure', '=', rate.measure),
+                    ('start_date', '<', rate.start_date),
+                    ('amount', '!=', None),
+                    ], order=[('start_date', 'DESC')], limit=1)
+            if last:
+                last, = last
+                rate.amount = last.amount
+                rate.confirmed = False
+                rate.source = "Demo: %s amount carried over, to confirm" % (
+                    last.start_date)
+                rate.save()
 
     @classmethod
     def _build_structure(cls, member, count, today, rng):
@@ -121,7 +147,7 @@ class Demo(metaclass=PoolMeta):
                     ['none', 'below_cap', 'cap', 'cap', 'bac', 'higher']),
                 situation='job_seeker').save()
             pass_ = Pass(
-                company=company, employee=employee,
+                party=party,
                 number='99999%07d' % (company.id * 10000 + i),
                 start_date=start)
             pass_.save()

@@ -29,3 +29,7 @@ class ExitError(ValidationError):
 
 class IndicatorError(UserError):
     pass
+
+
+class LimitError(UserError):
+    pass

@@ -18,6 +18,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
+from .limit import limit, limit_int, shown
 from .exceptions import (
     AgreementError, ContractError, ExitError, PassError, ProlongationError,
     SuspensionError)
@@ -35,13 +36,6 @@ AGREEMENT_NUMBER = re.compile(
     r'^(ACI|AI|EITI|EI|ETTI)(\d{2}[0-9AB])(\d{2})(\d{4})A(\d)M(\d)$')
 # 5-character ASP prefix and 7 digits.
 PASS_NUMBER = re.compile(r'^[0-9A-Z]{5}\d{7}$')
-# les-emplois (itou/approvals/models.py): Approval.DEFAULT_APPROVAL_DAYS,
-# the end date is inclusive (start + 730 days - 1).
-PASS_DAYS = 730
-# Suspension.MAX_DURATION_MONTHS, MAX_RETROACTIVITY_DURATION_DAYS
-SUSPENSION_MAX_MONTHS = 36
-SUSPENSION_MAX_RETROACTIVE_DAYS = 365
-
 SUSPENSION_REASONS = [
     ('contract_suspended', "Contract suspended for more than 15 days"),
     ('contract_broken', "Contract broken off"),
@@ -69,17 +63,8 @@ PROLONGATION_REASONS = [
     ('senior_cdi', "CDI inclusion, aged 57 or more"),
     ('health_context', "Health context (until 2021-11-30)"),
     ]
-# les-emplois CommonProlongation.PROLONGATION_RULES: reason: (maximum days
-# of one prolongation, maximum days of all the prolongations of the PASS, of
-# any reason, or None).  "Until retirement" is bounded to 10 years there.
-PROLONGATION_MAXIMUM = {
-    'senior_cdi': (3650, None),
-    'training': (365, None),
-    'rqth': (365, 3 * 365),
-    'senior': (365, 5 * 365),
-    'difficulties': (365, 3 * 365),
-    'health_context': (365, 365),
-    }
+# The reasons that lift the 24-month CDDI path (Code du travail L5132-15-1)
+CDDI_EXEMPTION_REASONS = {'senior', 'rqth', 'difficulties', 'training'}
 PROLONGATION_LEGACY_REASONS = {'health_context'}
 PROLONGATION_REASON_KINDS = {'difficulties': {'ai', 'aci'}}
 
@@ -93,26 +78,9 @@ CONTRACT_KINDS = [
     ]
 INSERTION_KINDS = ('cddi', 'ai_placement', 'etti_mission', 'cdi_inclusion')
 HOURS_RULE_KINDS = ('cddi', 'cdi_inclusion')
-CDDI_MIN_MONTHS = 4
-PATH_MAX_MONTHS = 24
-# A path goes on while the person comes back within this break: the
-# waiting period after which the State issues a new PASS IAE, hence a new
-# path (les-emplois Approval.WAITING_PERIOD_YEARS = 2).
-PATH_BREAK_MONTHS = 24
-# Code du travail L5132-15-1 and R5132-1-12 (via the PASS prolongation
-# reasons): months of CDDI path allowed by the prolongation's reason, None
-# until the end of the prolongation (a training)
-CDDI_EXEMPTION_MONTHS = {
-    'senior': 60,
-    'rqth': 60,
-    'difficulties': 60,
-    'training': None,
-    }
-MIN_WEEKLY_HOURS = Decimal(20)
-MAX_WEEKLY_HOURS = Decimal(35)
-AI_MAX_HOURS = Decimal(480)
-AI_WINDOW_MONTHS = 24
-CDI_INCLUSION_SHARE = Decimal('0.20')
+# The State's caps and path lengths (CDDI 4 to 24 months, 20 to 35 hours a
+# week, AI 480 hours over 24 months...) are dated rows of insertion.limit
+# (limit.xml), read at the date each rule checks.
 
 EXIT_DESTINATIONS = [
     ('cdi', "CDI"),
@@ -144,15 +112,13 @@ DESTINATION_CATEGORY = {
     'job_seeker': 'other', 'inactive': 'other', 'other': 'other',
     'withdrawn': 'withdrawn',
     }
-EXAMINED_MONTHS = 3
-EXAMINED_HOURS = Decimal(150)
 
 
 def structure_kind(company):
     "The hub.member kind of the company, None when it is not a member"
     Member = Pool().get('hub.member')
     members = Member.search([
-            ('company', '=', company.id),
+            ('company', '=', int(company)),
             ('active', 'in', [True, False]),
             ], limit=1)
     return members[0].kind if members else None
@@ -163,9 +129,10 @@ def current_path(
     """The person's contracts of kinds in the structure that make the path
     going on at date, whatever "renewal of" says: those started on or
     before date, after the person's last exit recorded before date (an exit
-    closes a path), chained without a break longer than PATH_BREAK_MONTHS
-    (the waiting period after which the State issues a new PASS IAE, hence
-    a new path: les-emplois Approval.WAITING_PERIOD_YEARS)"""
+    closes a path), chained without a break longer than the limit
+    path_break_months (the waiting period after which the State issues a
+    new PASS IAE, hence a new path: les-emplois
+    Approval.WAITING_PERIOD_YEARS)"""
     pool = Pool()
     Contract = pool.get('insertion.contract')
     Exit = pool.get('insertion.exit')
@@ -186,10 +153,11 @@ def current_path(
         domain.append(('start_date', '>', exits[0].date))
     contracts = Contract.search(domain, order=[('start_date', 'DESC')])
     path, start = [], date
+    months = limit_int('path_break_months', date)
     for contract in contracts:
         last = contract.last_date or dt.date.max
         if last != dt.date.max and last + relativedelta(
-                months=PATH_BREAK_MONTHS) < start:
+                months=months) < start:
             break
         path.append(contract)
         start = min(start, contract.start_date)
@@ -661,10 +629,13 @@ class Pass(ModelSQL, ModelView):
     __name__ = 'insertion.pass'
     _rec_name = 'number'
 
-    company = fields.Many2One('company.company', "Company", required=True)
-    employee = fields.Many2One(
-        'company.employee', "Employee", required=True, ondelete='CASCADE',
-        domain=_company_domain())
+    # The person's, not a structure's: the structures that employ them
+    # share it (the rules of insertion.xml), as the State's platform keeps
+    # one PASS IAE per person whoever hires them.
+    party = fields.Many2One(
+        'party.party', "Person", required=True, ondelete='RESTRICT',
+        help="The person the PASS IAE was issued to: every structure of "
+        "the pôle that employs them shares it.")
     number = fields.Char(
         "Number", size=12, required=True, strip=True,
         help="12 characters: the 5-character ASP prefix and 7 digits.")
@@ -697,9 +668,24 @@ class Pass(ModelSQL, ModelView):
             ]
         cls._order = [('start_date', 'DESC'), ('id', 'DESC')]
 
-    @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
+    @classmethod
+    def __register__(cls, module):
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        table_h = cls.__table_handler__(module)
+        migrate = (table_h.column_exist('employee')
+            and not table_h.column_exist('party'))
+        super().__register__(module)
+        if migrate:
+            # A PASS was an employee's of one structure: it is the person's
+            table = cls.__table__()
+            employee = Employee.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.update([table.party], [employee.select(
+                            employee.party,
+                            where=employee.id == table.employee)]))
+            table_h.drop_column('employee')
+            table_h.drop_column('company')
 
     @classmethod
     def search_rec_name(cls, name, clause):
@@ -716,7 +702,8 @@ class Pass(ModelSQL, ModelView):
 
     @property
     def base_end_date(self):
-        return self.start_date + dt.timedelta(days=PASS_DAYS - 1)
+        days = limit_int('pass_days', self.start_date)
+        return self.start_date + dt.timedelta(days=days - 1)
 
     def compute_end_date(self, exclude=None):
         "The end date with the suspensions and prolongations but exclude"
@@ -753,7 +740,7 @@ class Pass(ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, passes, field_names):
         super().validate_fields(passes, field_names)
-        if field_names and not {'number', 'employee', 'start_date'} & (
+        if field_names and not {'number', 'party', 'start_date'} & (
                 field_names):
             return
         for pass_ in passes:
@@ -761,7 +748,7 @@ class Pass(ModelSQL, ModelView):
                 raise PassError(gettext(
                         'insertion.msg_pass_number_format',
                         number=pass_.number,
-                        employee=pass_.employee.rec_name))
+                        employee=pass_.party.rec_name))
             pass_.check_other_pass()
 
     def check_other_pass(self):
@@ -771,7 +758,7 @@ class Pass(ModelSQL, ModelView):
         with without_check_access():
             others = self.search([
                     ('id', '!=', self.id),
-                    ('employee.party', '=', self.employee.party.id),
+                    ('party', '=', self.party.id),
                     ('start_date', '<=', self.end_date),
                     ])
             others = [o for o in others if o.end_date >= self.start_date]
@@ -779,7 +766,7 @@ class Pass(ModelSQL, ModelView):
                 other = others[0]
                 raise PassError(gettext(
                         'insertion.msg_pass_other_valid',
-                        employee=self.employee.rec_name, number=self.number,
+                        employee=self.party.rec_name, number=self.number,
                         other=other.number, start=other.start_date,
                         end=other.end_date))
 
@@ -822,7 +809,7 @@ class PassPeriodMixin:
     def _error_values(self):
         return {
             'pass_': self.pass_.number,
-            'employee': self.pass_.employee.rec_name,
+            'employee': self.pass_.party.rec_name,
             'start': self.start_date,
             'end': self.end_date,
             }
@@ -837,8 +824,10 @@ class PassPeriodMixin:
         if self.reason in legacy:
             raise self._error(gettext(
                     'insertion.msg_pass_period_reason_legacy', **values))
+        company = Transaction().context.get('company')
         if self.reason in kinds:
-            kind = structure_kind(self.pass_.company)
+            # The structure recording it: the PASS is shared
+            kind = structure_kind(company) if company else None
             if kind not in kinds[self.reason]:
                 raise self._error(gettext(
                         'insertion.msg_pass_period_reason_kind',
@@ -864,11 +853,11 @@ class Suspension(PassPeriodMixin, ModelSQL, ModelView):
 
     def check_length(self):
         # les-emplois Suspension.get_max_end_at: start + 36 months - 1 day
-        limit = self.start_date + relativedelta(months=SUSPENSION_MAX_MONTHS)
-        if self.end_date >= limit:
+        months = limit_int('suspension_months', self.start_date)
+        if self.end_date >= self.start_date + relativedelta(months=months):
             raise SuspensionError(gettext(
                     'insertion.msg_suspension_too_long',
-                    months=SUSPENSION_MAX_MONTHS, **self._error_values()))
+                    months=months, **self._error_values()))
 
     def check_overlap(self):
         # Both ends inclusive (les-emplois exclude_overlapping_suspensions)
@@ -896,7 +885,7 @@ class Suspension(PassPeriodMixin, ModelSQL, ModelView):
         start = None
         with without_check_access():
             contracts = Contract.search([
-                    ('employee.party', '=', self.pass_.employee.party.id),
+                    ('employee.party', '=', self.pass_.party.id),
                     ('kind', 'in', INSERTION_KINDS),
                     ('start_date', '<=', referent),
                     ], order=[('start_date', 'DESC')], limit=1)
@@ -911,7 +900,7 @@ class Suspension(PassPeriodMixin, ModelSQL, ModelView):
             last = max(old, key=lambda s: s.start_date)
             start = last.end_date + dt.timedelta(days=1)
         threshold = referent - dt.timedelta(
-            days=SUSPENSION_MAX_RETROACTIVE_DAYS)
+            days=limit_int('suspension_retroactive_days', referent))
         if not start or start < threshold:
             return threshold
         return start
@@ -931,7 +920,8 @@ class Suspension(PassPeriodMixin, ModelSQL, ModelView):
         if self.start_date < minimum:
             raise SuspensionError(gettext(
                     'insertion.msg_suspension_minimum_start',
-                    minimum=minimum, days=SUSPENSION_MAX_RETROACTIVE_DAYS,
+                    minimum=minimum,
+                    days=limit_int('suspension_retroactive_days', referent),
                     **values))
         end = self.pass_.compute_end_date(exclude=self)
         if not (self.pass_.start_date <= self.start_date <= end):
@@ -981,12 +971,20 @@ class Prolongation(PassPeriodMixin, ModelSQL, ModelView):
         """The last end date allowed (les-emplois: the prolongation form's
         minimum of one prolongation's maximum and what is left of the
         cumulative maximum, counted over all the PASS's prolongations)"""
-        once, total = PROLONGATION_MAXIMUM[self.reason]
+        once, total = self.maximum_days()
         days = once
         if total is not None:
             used = sum(p.days for p in self.pass_.prolongations if p != self)
             days = min(days, total - used)
         return self.start_date + dt.timedelta(days=days)
+
+    def maximum_days(self):
+        """(maximum days of one prolongation, of all the prolongations of
+        the PASS or None), at its start (les-emplois
+        CommonProlongation.PROLONGATION_RULES)"""
+        return (
+            limit_int('prolongation_once_%s' % self.reason, self.start_date),
+            limit_int('prolongation_total_%s' % self.reason, self.start_date))
 
     def check_maximum(self):
         values = self._error_values()
@@ -995,7 +993,7 @@ class Prolongation(PassPeriodMixin, ModelSQL, ModelView):
                     'insertion.msg_prolongation_one_day', **values))
         maximum = self.maximum_end()
         if self.end_date > maximum:
-            once, total = PROLONGATION_MAXIMUM[self.reason]
+            once, total = self.maximum_days()
             raise ProlongationError(gettext(
                     'insertion.msg_prolongation_maximum',
                     maximum=maximum, once=once, total=total or once,
@@ -1196,7 +1194,7 @@ class Contract(ModelSQL, ModelView):
         # of the pôle counts (a person keeps it when moving)
         with without_check_access():
             passes = Pass.search([
-                    ('employee.party', '=', self.employee.party.id),
+                    ('party', '=', self.employee.party.id),
                     ('start_date', '<=', self.start_date),
                     ])
             covered = any(p.covers(self.start_date) for p in passes)
@@ -1229,20 +1227,22 @@ class Contract(ModelSQL, ModelView):
 
     def check_cddi(self):
         values = self._error_values()
+        minimum = limit_int('cddi_min_months', self.start_date)
         if self.planned_end_date < self.start_date + relativedelta(
-                months=CDDI_MIN_MONTHS, days=-1):
+                months=minimum, days=-1):
             raise ContractError(gettext(
                     'insertion.msg_contract_cddi_too_short',
-                    months=CDDI_MIN_MONTHS, **values))
+                    months=minimum, **values))
         start = self.path_start()
-        limit = start + relativedelta(months=PATH_MAX_MONTHS, days=-1)
+        months = limit_int('path_max_months', start)
+        last_day = start + relativedelta(months=months, days=-1)
         last = self.last_date or dt.date.max
-        if last > limit:
-            limit, reason = self.exemption_limit(start)
-            if last > limit:
+        if last > last_day:
+            last_day, reason = self.exemption_limit(start)
+            if last > last_day:
                 raise ContractError(gettext(
                         'insertion.msg_contract_path_too_long',
-                        months=PATH_MAX_MONTHS, first=start, limit=limit,
+                        months=months, first=start, limit=last_day,
                         **values))
 
     def path_start(self):
@@ -1260,24 +1260,27 @@ class Contract(ModelSQL, ModelView):
         end.  (limit, reason), the 24-month limit when none applies"""
         pool = Pool()
         Pass = pool.get('insertion.pass')
-        limit = start + relativedelta(months=PATH_MAX_MONTHS, days=-1)
+        last_day = start + relativedelta(
+            months=limit_int('path_max_months', start), days=-1)
         reason = None
         with without_check_access():
             passes = Pass.search([
-                    ('employee.party', '=', self.employee.party.id),
+                    ('party', '=', self.employee.party.id),
                     ])
         for pass_ in passes:
             for prolongation in pass_.prolongations:
-                if prolongation.reason not in CDDI_EXEMPTION_MONTHS:
+                if prolongation.reason not in CDDI_EXEMPTION_REASONS:
                     continue
-                months = CDDI_EXEMPTION_MONTHS[prolongation.reason]
+                # None: until the end of the prolongation (a training)
+                months = limit_int(
+                    'cddi_exemption_%s' % prolongation.reason, start)
                 end = prolongation.end_date
                 if months is not None:
                     end = min(end, start + relativedelta(
                             months=months, days=-1))
-                if end > limit:
-                    limit, reason = end, prolongation.reason
-        return limit, reason
+                if end > last_day:
+                    last_day, reason = end, prolongation.reason
+        return last_day, reason
 
     def first_of_path(self):
         first, seen = self, {self}
@@ -1288,18 +1291,20 @@ class Contract(ModelSQL, ModelView):
 
     def check_weekly_hours(self):
         hours = self.weekly_hours
-        if hours > MAX_WEEKLY_HOURS:
+        maximum = limit('max_weekly_hours', self.start_date)
+        minimum = limit('min_weekly_hours', self.start_date)
+        if hours > maximum:
             raise ContractError(gettext(
                     'insertion.msg_contract_hours_too_many',
-                    hours=hours, maximum=MAX_WEEKLY_HOURS,
+                    hours=hours, maximum=shown(maximum),
                     **self._error_values()))
-        if hours < MIN_WEEKLY_HOURS and not (
+        if hours < minimum and not (
                 self.derogation_reason
                 and self.derogation_end_date
                 and self.derogation_end_date >= self.start_date):
             raise ContractError(gettext(
                     'insertion.msg_contract_hours_too_few',
-                    hours=hours, minimum=MIN_WEEKLY_HOURS,
+                    hours=hours, minimum=shown(minimum),
                     **self._error_values()))
 
     def check_ai_hours(self):
@@ -1307,7 +1312,9 @@ class Contract(ModelSQL, ModelView):
         placement with the user, before and after this one, counts"""
         if not self.user_ordinary or not self.user_party:
             return
-        window = relativedelta(months=AI_WINDOW_MONTHS)
+        window = relativedelta(
+            months=limit_int('ai_window_months', self.start_date))
+        maximum = limit('ai_max_hours', self.start_date)
         placements = self.search([
                 ('employee', '=', self.employee.id),
                 ('kind', '=', 'ai_placement'),
@@ -1321,10 +1328,10 @@ class Contract(ModelSQL, ModelView):
             total = sum((p.hours or 0 for p in placements
                     if first.start_date <= p.start_date
                     < first.start_date + window), Decimal(0))
-            if total > AI_MAX_HOURS:
+            if total > maximum:
                 raise ContractError(gettext(
                         'insertion.msg_contract_ai_hours',
-                        hours=total, maximum=AI_MAX_HOURS,
+                        hours=total, maximum=shown(maximum),
                         user=self.user_party.rec_name,
                         **self._error_values()))
 
@@ -1348,8 +1355,10 @@ class Contract(ModelSQL, ModelView):
                     ],
                 ])
         contracts = set(contracts) | {self}
-        etp = sum(c.weekly_hours for c in contracts) / MAX_WEEKLY_HOURS
-        maximum = agreement.etp * CDI_INCLUSION_SHARE
+        etp = sum(c.weekly_hours for c in contracts) / limit(
+            'max_weekly_hours', self.start_date)
+        maximum = agreement.etp * limit(
+            'cdi_inclusion_share', self.start_date)
         if etp > maximum:
             raise ContractError(gettext(
                     'insertion.msg_contract_cdi_inclusion_share',
@@ -1430,10 +1439,10 @@ class Exit(ModelSQL, ModelView):
         hours = sum((c.hours or 0 for c in contracts), Decimal(0))
         kind = structure_kind(self.company)
         if kind in {'ai', 'etti'}:
-            examined = hours >= EXAMINED_HOURS
+            examined = hours >= limit('examined_hours', self.date)
         else:
             examined = self.date >= entry + relativedelta(
-                months=EXAMINED_MONTHS)
+                months=limit_int('examined_months', self.date))
         computed = {
             'entry_date': entry,
             'path_days': (self.date - entry).days + 1,

@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from unittest.mock import patch
 
-from trytond.model.exceptions import SQLConstraintError
+from trytond.model.exceptions import AccessError, SQLConstraintError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
@@ -12,8 +12,8 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 from ..exceptions import (
-    AgreementError, ContractError, ExitError, PassError, ProlongationError,
-    SuspensionError)
+    AgreementError, ContractError, ExitError, LimitError, PassError,
+    ProlongationError, SuspensionError)
 
 D = dt.date
 
@@ -50,7 +50,7 @@ class InsertionTestMixin(CompanyTestMixin):
         employee.save()
         pass_ = None
         if pass_start:
-            pass_ = Pass(company=company, employee=employee,
+            pass_ = Pass(party=party,
                 number=number or '99999%07d' % employee.id,
                 start_date=pass_start)
             pass_.save()
@@ -72,6 +72,8 @@ class InsertionTestMixin(CompanyTestMixin):
         transaction = Transaction()
         cursor = transaction.connection.cursor()
         cursor.execute('SAVEPOINT refused')
+        # A refused delete leaves its ids here: a second try would do nothing
+        deleted = {k: set(v) for k, v in transaction.delete_records.items()}
         try:
             with self.assertRaisesRegex(exception, regex) as cm:
                 yield cm
@@ -79,6 +81,8 @@ class InsertionTestMixin(CompanyTestMixin):
             cursor.execute('ROLLBACK TO SAVEPOINT refused')
             cursor.execute('RELEASE SAVEPOINT refused')
             transaction.cache.clear()
+            transaction.delete_records.clear()
+            transaction.delete_records.update(deleted)
 
 
 class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
@@ -178,12 +182,43 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
             again = Employee(company=other, party=alice.party)
             again.save()
             with self.refused(PassError, 'already has the PASS IAE'):
-                Pass(company=other, employee=again, number='999990000001',
+                Pass(party=again.party, number='999990000001',
                     start_date=D(2026, 12, 31)).save()
             # Hired by the other structure during the PASS: it counts there
             self.contract(again, D(2026, 1, 1), D(2026, 6, 30))
-            Pass(company=other, employee=again, number='999990000001',
+            Pass(party=again.party, number='999990000001',
                 start_date=D(2027, 1, 1)).save()
+
+    @with_transaction()
+    def test_limits_dated(self):
+        """The State's caps are dated rows: a change from 2030 applies to
+        what starts from then, not before; none in force is a named error"""
+        pool = Pool()
+        Limit = pool.get('insertion.limit')
+        company = self.structure()
+        # The values of limit.xml, with their sources
+        self.assertEqual(Limit.get('pass_days', D(2025, 1, 1)), 730)
+        self.assertEqual(Limit.get('ai_max_hours', D(2025, 1, 1)), 480)
+        self.assertIsNone(
+            Limit.get('prolongation_total_training', D(2025, 1, 1)))
+        self.assertTrue(all(l.source for l in Limit.search([])))
+        Limit.create([
+                {'code': 'pass_days', 'start_date': D(2030, 1, 1),
+                    'value': Decimal(365), 'source': "Test decree"},
+                {'code': 'path_max_months', 'start_date': D(2030, 1, 1),
+                    'value': Decimal(12), 'source': "Test decree"},
+                ])
+        with set_company(company), self.today(D(2030, 6, 1)):
+            before, old = self.person(company, "Before", D(2029, 12, 31))
+            after, new = self.person(company, "After", D(2030, 1, 1))
+            self.assertEqual(old.end_date, D(2031, 12, 30))
+            self.assertEqual(new.end_date, D(2030, 12, 31))
+            # A path started in 2029 keeps 24 months, one from 2030 has 12
+            self.contract(before, D(2029, 12, 31), D(2031, 6, 30))
+            with self.refused(ContractError, '12 months'):
+                self.contract(after, D(2030, 1, 1), D(2031, 6, 30))
+        with self.assertRaisesRegex(LimitError, 'PASS IAE: days.*1999'):
+            Limit.get('pass_days', D(1999, 12, 31))
 
     @with_transaction()
     def test_suspension_rules(self):
@@ -510,7 +545,7 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
             # 2023-01-02 to 2023-06-30: 180 days
             self.assertEqual(first.path_days, 180)
             # Back with a new PASS once the first ended (2024-12-31)
-            Pass(company=company, employee=alice, number='999990000999',
+            Pass(party=alice.party, number='999990000999',
                 start_date=D(2025, 9, 1)).save()
             self.contract(alice, D(2025, 9, 1), D(2025, 12, 31),
                 end_date=D(2025, 12, 31))
@@ -781,10 +816,125 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
                 'women', 'men', 'exits_durable', 'exits_other',
                 'exits_dynamic'})
 
+    def counsellor(self, login, company):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        UserRole = pool.get('res.user.role')
+        user = User(login=login, name=login, companies=[company],
+            company=company, roles=[UserRole(
+                    role=ModelData.get_id('hub', 'role_counsellor'))])
+        user.save()
+        return user
+
+    @contextmanager
+    def as_user(self, user):
+        "As a client of user: its company, access checked"
+        transaction = Transaction()
+        with transaction.set_user(user.id), transaction.set_context(
+                company=user.company.id, _check_access=True):
+            yield
+
+    @with_transaction()
+    def test_pass_shared(self):
+        """One person, one PASS IAE across the pôle: Alice leaves A on
+        2025-06-30 for B.  On 2025-09-01 B's counsellor reads her PASS,
+        records a suspension, and sees B's contract only; A's reads it and
+        changes nothing; C's, who never employed her, sees nothing of it,
+        not even by its id"""
+        pool = Pool()
+        Contract = pool.get('insertion.contract')
+        Employee = pool.get('company.employee')
+        Pass = pool.get('insertion.pass')
+        Suspension = pool.get('insertion.pass.suspension')
+        a = self.structure("Jardins")
+        b = self.structure("Ressourcerie", siret='41234502700020')
+        c = self.structure("Recyclerie", siret='41234502700038')
+        users = {k: self.counsellor('counsellor_' + k, co)
+            for k, co in [('a', a), ('b', b), ('c', c)]}
+        with set_company(a):
+            alice, pass_ = self.person(a, "Alice", D(2025, 1, 6))
+            alice.end_date = D(2025, 6, 30)
+            alice.save()
+            in_a = self.contract(alice, D(2025, 1, 6), D(2025, 6, 30))
+        with set_company(a), self.today(D(2025, 6, 1)):
+            suspended, = Suspension.create([{'pass_': pass_.id,
+                        'reason': 'contract_suspended',
+                        'start_date': D(2025, 5, 1),
+                        'end_date': D(2025, 5, 11)}])
+        with set_company(b):
+            again = Employee(company=b, party=alice.party,
+                start_date=D(2025, 7, 1))
+            again.save()
+            # The PASS recorded by A covers the hiring in B
+            in_b = self.contract(again, D(2025, 7, 1), D(2025, 12, 31))
+        ids = [pass_.id]
+        with self.today(D(2025, 9, 1)):
+            with self.as_user(users['b']):
+                self.assertEqual(Pass.search([]), [pass_])
+                self.assertEqual(Suspension.search([]), [suspended])
+                self.assertEqual(Contract.search([]), [in_b])
+                self.assertEqual(Pass.read(ids, ['number', 'party']), [{
+                            'id': pass_.id, 'number': pass_.number,
+                            'party': alice.party.id}])
+                self.assertEqual(Pass.export_data(Pass.browse(ids),
+                        ['number', 'end_date']),
+                    [[pass_.number, D(2027, 1, 15)]])
+                new, = Suspension.create([{'pass_': pass_.id,
+                            'reason': 'contract_suspended',
+                            'start_date': D(2025, 8, 1),
+                            'end_date': D(2025, 8, 11)}])
+                Suspension.write([new], {'end_date': D(2025, 8, 12)})
+                # 2025-01-06 + 729 days + 10 + 11: 2027-01-26
+                self.assertEqual(Pass(pass_.id).end_date, D(2027, 1, 26))
+            with self.as_user(users['a']):
+                self.assertEqual(Pass.search([]), [pass_])
+                self.assertEqual(
+                    Suspension.search([], order=[('id', 'ASC')]),
+                    [suspended, new])
+                self.assertEqual(Contract.search([]), [in_a])
+                self.assertEqual(Pass.read(ids, ['number']), [{
+                            'id': pass_.id, 'number': pass_.number}])
+                # A no longer employs her: it changes nothing
+                for call in [
+                        lambda: Pass.write(Pass.browse(ids), {
+                                'start_date': D(2025, 1, 7)}),
+                        lambda: Pass.delete(Pass.browse(ids)),
+                        lambda: Suspension.write([suspended], {
+                                'end_date': D(2025, 5, 12)}),
+                        lambda: Suspension.delete([new]),
+                        lambda: Suspension.create([{'pass_': pass_.id,
+                                    'reason': 'contract_suspended',
+                                    'start_date': D(2025, 8, 20),
+                                    'end_date': D(2025, 8, 25)}]),
+                        ]:
+                    with self.refused(AccessError, 'not allowed to'):
+                        call()
+            with self.as_user(users['c']):
+                self.assertEqual(Pass.search([]), [])
+                self.assertEqual(Pass.search_count([]), 0)
+                self.assertEqual(Suspension.search([]), [])
+                self.assertEqual(Contract.search([]), [])
+                for call in [
+                        lambda: Pass.read(ids, ['number']),
+                        lambda: Pass.export_data(Pass.browse(ids),
+                            ['number']),
+                        lambda: Suspension.read([suspended.id], ['reason']),
+                        lambda: Pass.write(Pass.browse(ids), {
+                                'start_date': D(2025, 1, 7)}),
+                        lambda: Pass.delete(Pass.browse(ids)),
+                        lambda: Suspension.delete([suspended]),
+                        ]:
+                    with self.refused(AccessError, 'not allowed to'):
+                        call()
+        self.assertEqual(Pass(pass_.id).start_date, D(2025, 1, 6))
+        self.assertEqual(len(Suspension.search([])), 2)
+
     @with_transaction()
     def test_demo(self):
         "The demo builder makes people in each ACI, AI and EI, once"
         pool = Pool()
+        Agreement = pool.get('insertion.agreement')
         Demo = pool.get('hub.demo')
         Member = pool.get('hub.member')
         Contract = pool.get('insertion.contract')
@@ -799,6 +949,15 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
         done = Demo.build_insertion(members, today, people=12)
         self.assertEqual(
             sum(d['people'] for d in done.values()), 12)
+        # Every AF of the ACI and the AI has its aid, unconfirmed where the
+        # rate is not published (2025 on)
+        agreements = Agreement.search([])
+        self.assertEqual(
+            {a.measure for a in agreements}, {'aci', 'ai'})
+        self.assertTrue(all(
+                a.state == 'valid' and a.total_aid for a in agreements))
+        if today >= D(2025, 1, 1):
+            self.assertFalse(all(a.rate_confirmed for a in agreements))
         contracts = Contract.search([])
         self.assertEqual(
             len(contracts),
