@@ -588,6 +588,18 @@ class Catalog:
         return {k: frozenset(v) for k, v in owners.items()}
 
     def inactive(self, model):
+        if model == 'company.employee':
+            # Tryton's employees are active between their start and end
+            # dates (the person who left an ACI in _shared_person)
+            today = dt.date.today()
+
+            def date(value):
+                if value:
+                    return dt.date.fromisoformat(str(value)[:10])
+            return {i for i, start, end in self.db.rows(
+                    'SELECT id, start_date, end_date FROM company_employee')
+                if (date(start) or today) > today
+                or (date(end) or today) < today}
         if 'active' not in self.columns(model):
             return set()
         return {i for i, in self.db.rows(
