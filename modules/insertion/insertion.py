@@ -697,7 +697,7 @@ class Pass(ModelSQL, ModelView):
             bool_op = 'OR'
         return [bool_op,
             ('number',) + tuple(clause[1:]),
-            ('employee.rec_name',) + tuple(clause[1:]),
+            ('party.rec_name',) + tuple(clause[1:]),
             ]
 
     @property
