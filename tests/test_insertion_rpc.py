@@ -616,7 +616,7 @@ def test_indicators_secret(live, director_a, board_a, director_b):
                 'dynamic_rate']] == [6, None, None, None, None, None]
         graph = client.model(
             'insertion.indicator', 'fields_view_get', None, 'graph')
-        assert set(graph['fields']) <= {'id', 'company'} | set(COUNTS)
+        assert set(graph['fields']) <= {'id', 'company', 'label'} | set(COUNTS)
 
     # Bruno alone in B: all of B is secret; the pôle minus B has 5 in a
     # QPV, so B's director sees the pôle's 6
