@@ -221,7 +221,7 @@ def main():
         connection.execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)'
             % DB_NAME)
     started = time.monotonic()
-    activate_module('hub_consolidation')
+    activate_module(['hub_consolidation', 'hub_invoicing'])
     log('hub_consolidation activated in %.0fs' % (time.monotonic() - started))
     from trytond.modules.account_consolidation.account import (
         Consolidation as StockConsolidation)

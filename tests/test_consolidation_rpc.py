@@ -45,7 +45,7 @@ READ_RULE_ERROR = 'You are not allowed to read records'
 def build(spec_path, result_path):
     "Activate hub_consolidation, onboard the members, post, create users"
     from trytond.tests.test_tryton import DB_NAME, activate_module
-    activate_module('hub_consolidation')
+    activate_module(['hub_consolidation', 'hub_invoicing'])
 
     from trytond.pool import Pool
     from trytond.transaction import Transaction, TransactionError

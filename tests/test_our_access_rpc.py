@@ -54,7 +54,7 @@ HEADER = ('mois;matricule;heures_payees;heures_travaillees;brut;'
 
 def build(spec_path, result_path):
     from trytond.tests.test_tryton import DB_NAME, activate_module
-    activate_module(['insertion_payroll', 'hub_consolidation',
+    activate_module(['insertion_payroll', 'hub_invoicing', 'hub_consolidation',
             'hub_bookkeeping'])
 
     from trytond.pool import Pool

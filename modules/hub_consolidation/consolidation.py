@@ -42,17 +42,15 @@ def eliminated(line, move, type_, company_ids, party_ids):
       (consolidation_company: inter-member invoices, credit notes and
       their mirrors, clearings), except the VAT: the VAT owed to the State
       (a tax line) and the VAT a member that is not VAT-liable bears as a
-      cost (hub_vat_as_cost) are the pôle's, never eliminated;
+      cost (hub_invoicing's hub_vat_as_cost) are the pôle's, never
+      eliminated (``Consolidation.hub_kept``);
     - any receivable or payable line on another company's party, however
       it was made (stock Pay on each side, partial payments, statement
       lines, reconciliations): what settles an inter-member debt.
     """
-    TaxLine = Pool().get('account.tax.line')
-    tax_line = TaxLine.__table__()
+    Consolidation = Pool().get('account.consolidation')
     flagged = (move.consolidation_company.in_(company_ids)
-        & (Coalesce(line.hub_vat_as_cost, Literal(False)) == Literal(False))
-        & ~line.id.in_(tax_line.select(
-                tax_line.move_line, where=tax_line.type == 'tax')))
+        & ~Consolidation.hub_kept(line))
     if not party_ids:
         return flagged
     return flagged | (
@@ -94,6 +92,15 @@ class Consolidation(metaclass=PoolMeta):
                 'hub_statement': RPC(readonly=True),
                 'hub_dashboard': RPC(readonly=True),
                 })
+
+    @classmethod
+    def hub_kept(cls, line):
+        """The condition that a line of a move flagged as inter-member is
+        not eliminated: the VAT owed to the State (a tax line).  hub_invoicing
+        adds the VAT a member not VAT-liable bears as a cost."""
+        tax_line = Pool().get('account.tax.line').__table__()
+        return line.id.in_(tax_line.select(
+                tax_line.move_line, where=tax_line.type == 'tax'))
 
     @classmethod
     def hub_statement(cls, statement, from_date, to_date, from_date_cmp=None,

@@ -1,6 +1,7 @@
 # This file is part of Pôle.
 """The directors' dashboard: the combined result of the year to date beside
-last year's, the cash of each member and the inter-member balances.
+last year's and the cash of each member (invoicing.py adds the inter-member
+balances when hub_invoicing is activated).
 
 Other modules add their indicators by extending ``Dashboard.indicators``
 (and the selection of ``DashboardLine.kind``), e.g. the insertion modules
@@ -11,7 +12,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 from trytond.wizard import Button, StateView, Wizard
 
 from .consolidation import TOTAL
@@ -39,7 +40,6 @@ class Dashboard(ModelView):
         pool = Pool()
         Consolidation = pool.get('account.consolidation')
         ModelData = pool.get('ir.model.data')
-        Balance = pool.get('hub.invoicing.balance')
         records = members(None, date.replace(month=1, day=1), date)
         company_ids = [m.company.id for m in records]
         previous = previous_year(date)
@@ -72,19 +72,6 @@ class Dashboard(ModelView):
                         'value': balance[0][key].get(cash, Decimal(0)),
                         'previous': balance[1][key].get(cash, Decimal(0)),
                         })
-            with Transaction().set_context(date=date):
-                balances = [{
-                        'kind': 'intermember',
-                        'name': '%s / %s' % (
-                            b.company.rec_name, b.counterpart.rec_name),
-                        'value': Decimal(str(b.net or 0)).quantize(
-                            Decimal('0.01')),
-                        'previous': None,
-                        } for b in Balance.search([
-                            ('company', 'in', company_ids),
-                            ('counterpart', 'in', company_ids),
-                            ])]
-            lines.extend(sorted(balances, key=lambda l: l['name']))
         return lines
 
     @classmethod
@@ -111,7 +98,6 @@ class DashboardLine(ModelView):
     kind = fields.Selection([
             ('result', "Result of the Year to Date"),
             ('cash', "Cash"),
-            ('intermember', "Inter-member Balance"),
             ], "Indicator", readonly=True)
     name = fields.Char("Member", readonly=True)
     value = fields.Numeric("Value", digits=(16, 2), readonly=True)

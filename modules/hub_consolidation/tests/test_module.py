@@ -1,11 +1,15 @@
 # This file is part of Pôle.
+import datetime
+
 from trytond.modules.company.tests import CompanyTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
 class HubConsolidationTestCase(CompanyTestMixin, ModuleTestCase):
     "Test hub_consolidation module"
     module = 'hub_consolidation'
+    extras = ['hub_invoicing']
 
     @property
     def _skip_company_rule(self):
@@ -22,6 +26,31 @@ class HubConsolidationTestCase(CompanyTestMixin, ModuleTestCase):
             ('account.move', 'consolidation_company'),
             ('account.move.line', 'consolidation_company'),
             }
+
+
+
+class HubConsolidationAloneTestCase(ModuleTestCase):
+    "Test hub_consolidation without hub_invoicing (an optional dependency)"
+    module = 'hub_consolidation'
+
+    @with_transaction()
+    def test_eliminated_without_invoicing(self):
+        "Lines are eliminated without hub_invoicing's VAT borne as cost"
+        pool = Pool()
+        Line = pool.get('account.move.line')
+        self.assertNotIn('hub_vat_as_cost', Line._fields)
+        # No member: the pôle's total result and cash, no inter-member line
+        lines = pool.get('hub.consolidation.dashboard').indicators(
+            datetime.date(2026, 6, 30))
+        self.assertEqual(
+            [(l['kind'], l['value']) for l in lines],
+            [('result', 0), ('cash', 0)])
+        self.assertNotIn('intermember', dict(
+                pool.get('hub.consolidation.dashboard.line').kind.selection))
+        # The one query of the statements runs on an empty database
+        Consolidation = pool.get('account.consolidation')
+        self.assertEqual(
+            Consolidation.hub_balances([], [(None, None)]), [])
 
 
 del ModuleTestCase
