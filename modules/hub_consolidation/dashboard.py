@@ -80,9 +80,8 @@ class Dashboard(ModelView):
         check_group()
         date = date or Pool().get('ir.date').today()
         lines = cls.indicators(date)
-        total = [l for l in lines
-            if l['kind'] == 'result' and l['name'] == gettext(
-                'hub_consolidation.msg_column_total')]
+        # indicators puts the pôle's total after the members' lines
+        total = [l for l in lines if l['kind'] == 'result'][-1:]
         return {
             'date': date,
             'result': total[0]['value'] if total else None,
