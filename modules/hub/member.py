@@ -93,6 +93,11 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
         for member in members:
             if not field_names or 'siret' in field_names:
                 check_siret(member.siret, member.rec_name)
+            if not field_names or 'company' in field_names:
+                # The combined statements add the members' amounts as
+                # they are: a member keeps its books in euros
+                Pool().get('company.company').check_member_currency(
+                    [member.company])
             if (not field_names or {'joined', 'left'} & field_names) and (
                     member.left and member.left < member.joined):
                 raise MemberDatesError(gettext(

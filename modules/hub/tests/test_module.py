@@ -65,6 +65,11 @@ class HubTestCase(CompanyTestMixin, ModuleTestCase):
         Company.write([other], {'currency': dollar.id})
         self.assertEqual(Company(other.id).currency, dollar)
 
+        # Nor may a company in dollars become a member
+        with self.assertRaisesRegex(MemberCurrencyError, 'Hors pôle.*USD'):
+            Member(company=other, kind='ai', siret='41234502700020',
+                joined=dt.date(2020, 1, 1)).save()
+
     @with_transaction()
     def test_books_language(self):
         "Batches write a member's books in its party's language, else French"
