@@ -77,7 +77,8 @@ def retry(database, context, function):
 
 def build(pool):
     from trytond.modules.account.tests import create_chart, get_fiscalyear
-    from trytond.modules.company.tests import create_company, set_company
+    from trytond.modules.company.tests import set_company
+    from trytond.modules.hub.tests.tools import create_company
     Account = pool.get('account.account')
     Type = pool.get('account.account.type')
     FiscalYear = pool.get('account.fiscalyear')

@@ -88,8 +88,8 @@ class Demo(metaclass=PoolMeta):
                 last, = last
                 rate.amount = last.amount
                 rate.confirmed = False
-                rate.source = "Demo: %s amount carried over, to confirm" % (
-                    last.start_date)
+                rate.source = "Démo : montant du %s reporté, à confirmer" % (
+                    last.start_date.strftime('%d/%m/%Y'))
                 rate.save()
 
     @classmethod

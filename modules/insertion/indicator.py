@@ -19,7 +19,8 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from .exceptions import IndicatorError
-from .insertion import EDUCATION_BELOW_CAP, INSERTION_KINDS, MEASURES
+from .common import INSERTION_KINDS, MEASURES
+from .profile import EDUCATION_BELOW_CAP
 
 SIAE_KINDS = [m for m, _ in MEASURES]
 # The counts of the indicator, in the order of the report

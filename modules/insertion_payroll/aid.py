@@ -8,7 +8,7 @@ from sql.conditionals import Case
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
-from trytond.modules.insertion.insertion import INSERTION_KINDS
+from trytond.modules.insertion.common import INSERTION_KINDS
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction

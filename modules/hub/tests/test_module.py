@@ -1,7 +1,8 @@
 # This file is part of Pôle.
 import datetime as dt
 
-from trytond.modules.company.tests import CompanyTestMixin, create_company
+from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.hub.tests.tools import create_company
 from trytond.modules.currency.tests import create_currency
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction

@@ -4,8 +4,8 @@ import unittest
 from decimal import Decimal as D
 
 from trytond.modules.account.tests import create_chart
-from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, set_company)
+from trytond.modules.company.tests import CompanyTestMixin, set_company
+from trytond.modules.hub.tests.tools import create_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 from unittest.mock import patch
 
 from trytond.model.exceptions import AccessError, SQLConstraintError
-from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, set_company)
+from trytond.modules.company.tests import CompanyTestMixin, set_company
+from trytond.modules.hub.tests.tools import create_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
