@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.account.exceptions import FiscalYearCloseError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -38,6 +39,13 @@ RETAINED_ACCOUNTS = ('110', '119')
 # 1068 where it is open (the association chart's "réserves pour projet de
 # l'entité"), else account_fr's 10688 "réserves diverses" (its 1068 is closed)
 RESERVES_ACCOUNTS = ('1068', '10688')
+# The tables closing a year or posting its allocation locks (Tryton's
+# fiscal year and period close, the next year's creation, posting): locked from the start of each member's
+# transaction rather than restarting it on the first lock asked
+CLOSING_LOCK_TABLES = [
+    'account_fiscalyear', 'account_period', 'account_journal_period',
+    'account_move', 'account_configuration', 'ir_sequence',
+    'ir_sequence_strict']
 
 
 def format_amount(amount):
@@ -60,7 +68,8 @@ class Member(metaclass=PoolMeta):
         """Close and lock for each member the fiscal year containing date,
         its result moved to 120/129"""
         date = date or Pool().get('ir.date').today()
-        return cls._batch('close_year', members, cls._close_year, date)
+        return cls._batch('close_year', members, cls._close_year, date,
+            lock_tables=CLOSING_LOCK_TABLES)
 
     @classmethod
     def _close_year(cls, member, date):
@@ -75,7 +84,16 @@ class Member(metaclass=PoolMeta):
         if fiscalyear.state == 'open':
             if not cls.closing_move(fiscalyear):
                 cls._balance_result(member, fiscalyear)
-            FiscalYear.close([fiscalyear])
+            try:
+                FiscalYear.close([fiscalyear])
+            except FiscalYearCloseError as error:
+                # An account Tryton refuses to close (a class 6/7 balance
+                # left by a move posted after the closing one): named with
+                # the member
+                raise BookkeepingError(gettext(
+                        'hub_bookkeeping.msg_year_end_not_closed',
+                        member=member.rec_name, fiscalyear=fiscalyear.name,
+                        error=error.message)) from error
         FiscalYear.lock_([fiscalyear])
         return 'done', gettext('hub_bookkeeping.msg_year_closed',
             fiscalyear=fiscalyear.name,
@@ -243,7 +261,8 @@ class Member(metaclass=PoolMeta):
         containing date wholly to report à nouveau (110/119); the form
         splits it otherwise"""
         date = date or Pool().get('ir.date').today()
-        return cls._batch('allocate', members, cls._allocate_whole, date)
+        return cls._batch('allocate', members, cls._allocate_whole, date,
+            lock_tables=CLOSING_LOCK_TABLES)
 
     @classmethod
     def _allocate_whole(cls, member, date):
