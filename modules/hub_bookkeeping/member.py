@@ -105,18 +105,19 @@ class Member(metaclass=PoolMeta):
         return [m.id for m in members]
 
     @classmethod
-    def _batch(cls, action, members, func, *args):
+    def _batch(cls, action, members, func, *args, lock_tables=None):
         """Run func(member, *args) for each member in its own transaction.
 
         func returns (status, detail) with status 'done' or 'skipped'; any
         exception rolls the member's transaction back and is reported as
         'failed' with its message.  Returns a list of dict with keys member
-        (its name), member_id, action, status, detail.
+        (its name), member_id, action, status, detail.  lock_tables: the
+        tables func is known to lock, locked from the start.
         """
         results = []
         # The tables a member's transaction asked to lock are locked from
         # the start for the next ones: each restart redoes a member's work
-        tables = []
+        tables = list(lock_tables or [])
         for member_id in cls._batch_members(members):
             name = cls(member_id).rec_name
             result = {

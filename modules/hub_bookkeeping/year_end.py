@@ -10,14 +10,16 @@ closed (Tryton's deferrals: the next year's opening balances) and locked.
 After the general assembly, the result of the closed year (its deferral on
 120/129: the next year's opening balance) is allocated to 110/119 (report à
 nouveau) and 1068 (réserves) by a move in the next year's first period
-whose origin is the closing move.  Dedicated funds (689x/789x) are charges
-and products of the year itself, posted before closing: they are in the
-result, not an allocation of it.
+whose origin is the closing move.  The reports and uses of dedicated
+funds of the year (689x/789x) are charges and products of the year, in its
+result; the general assembly may also dedicate a part of an excédent to a
+dedicated fund (19x), posted with the allocation.
 """
 from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.account.exceptions import FiscalYearCloseError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -38,6 +40,16 @@ RETAINED_ACCOUNTS = ('110', '119')
 # 1068 where it is open (the association chart's "réserves pour projet de
 # l'entité"), else account_fr's 10688 "réserves diverses" (its 1068 is closed)
 RESERVES_ACCOUNTS = ('1068', '10688')
+# The dedicated funds (fonds dédiés, ANC 2018-06): account_fr_association's
+# 19x, a part of an excédent the general assembly dedicates to a project
+FUND_PREFIX = '19'
+# The tables closing a year or posting its allocation locks (Tryton's
+# fiscal year and period close, the next year's creation, posting): locked from the start of each member's
+# transaction rather than restarting it on the first lock asked
+CLOSING_LOCK_TABLES = [
+    'account_fiscalyear', 'account_period', 'account_journal_period',
+    'account_move', 'account_configuration', 'ir_sequence',
+    'ir_sequence_strict']
 
 
 def format_amount(amount):
@@ -60,7 +72,8 @@ class Member(metaclass=PoolMeta):
         """Close and lock for each member the fiscal year containing date,
         its result moved to 120/129"""
         date = date or Pool().get('ir.date').today()
-        return cls._batch('close_year', members, cls._close_year, date)
+        return cls._batch('close_year', members, cls._close_year, date,
+            lock_tables=CLOSING_LOCK_TABLES)
 
     @classmethod
     def _close_year(cls, member, date):
@@ -75,7 +88,16 @@ class Member(metaclass=PoolMeta):
         if fiscalyear.state == 'open':
             if not cls.closing_move(fiscalyear):
                 cls._balance_result(member, fiscalyear)
-            FiscalYear.close([fiscalyear])
+            try:
+                FiscalYear.close([fiscalyear])
+            except FiscalYearCloseError as error:
+                # An account Tryton refuses to close (a class 6/7 balance
+                # left by a move posted after the closing one): named with
+                # the member
+                raise BookkeepingError(gettext(
+                        'hub_bookkeeping.msg_year_end_not_closed',
+                        member=member.rec_name, fiscalyear=fiscalyear.name,
+                        error=error.message)) from error
         FiscalYear.lock_([fiscalyear])
         return 'done', gettext('hub_bookkeeping.msg_year_closed',
             fiscalyear=fiscalyear.name,
@@ -243,7 +265,8 @@ class Member(metaclass=PoolMeta):
         containing date wholly to report à nouveau (110/119); the form
         splits it otherwise"""
         date = date or Pool().get('ir.date').today()
-        return cls._batch('allocate', members, cls._allocate_whole, date)
+        return cls._batch('allocate', members, cls._allocate_whole, date,
+            lock_tables=CLOSING_LOCK_TABLES)
 
     @classmethod
     def _allocate_whole(cls, member, date):
@@ -259,10 +282,12 @@ class Member(metaclass=PoolMeta):
         return 'done', '%s: %s' % (move.description, format_amount(result))
 
     @classmethod
-    def allocate_result(cls, member, fiscalyear, retained, reserves):
+    def allocate_result(cls, member, fiscalyear, retained, reserves,
+            dedicated=0, fund_account=None):
         """Post the allocation of the result of the closed fiscalyear:
-        retained (to 110 or 119) and reserves (1068), amounts >= 0 adding up
-        to the result (its absolute value)"""
+        retained (to 110 or 119), reserves (1068) and dedicated (to the
+        dedicated fund account 19x, of an excédent only), amounts >= 0
+        adding up to the result (its absolute value)"""
         pool = Pool()
         Account = pool.get('account.account')
         FiscalYear = pool.get('account.fiscalyear')
@@ -281,14 +306,29 @@ class Member(metaclass=PoolMeta):
                     date=format_date(move.date),
                     description=move.description or ''))
         result = cls.year_result(fiscalyear)
-        retained, reserves = Decimal(retained or 0), Decimal(reserves or 0)
-        if (retained < 0 or reserves < 0
-                or retained + reserves != abs(result) or not result):
+        retained, reserves, dedicated = (Decimal(a or 0)
+            for a in [retained, reserves, dedicated])
+        total = retained + reserves + dedicated
+        if (min(retained, reserves, dedicated) < 0
+                or total != abs(result) or not result):
             raise BookkeepingError(gettext(
                     'hub_bookkeeping.msg_allocate_mismatch',
                     member=member.rec_name, fiscalyear=fiscalyear.name,
-                    allocated=format_amount(retained + reserves),
+                    allocated=format_amount(total),
                     result=format_amount(result)))
+        if dedicated and result < 0:
+            raise BookkeepingError(gettext(
+                    'hub_bookkeeping.msg_allocate_fund_deficit',
+                    member=member.rec_name, fiscalyear=fiscalyear.name,
+                    amount=format_amount(dedicated)))
+        if dedicated and (not fund_account
+                or fund_account.company != company
+                or not fund_account.code.startswith(FUND_PREFIX)):
+            raise BookkeepingError(gettext(
+                    'hub_bookkeeping.msg_allocate_fund',
+                    member=member.rec_name, fiscalyear=fiscalyear.name,
+                    amount=format_amount(dedicated),
+                    account=fund_account.rec_name if fund_account else ''))
         next_year, = FiscalYear.search([
                 ('company', '=', company.id),
                 ('start_date', '>', fiscalyear.end_date),
@@ -301,11 +341,11 @@ class Member(metaclass=PoolMeta):
         code = RESULT_ACCOUNTS[0 if surplus else 1]
         retained_code = RETAINED_ACCOUNTS[0 if surplus else 1]
 
-        def line(code, amount, result_side):
+        def line(code, amount, result_side, account=None):
             # The result account is debited for a surplus (credited for a
             # deficit), its counterparts the other way
             debit = surplus == result_side
-            return Line(account=Account.open_account(company, code),
+            return Line(account=account or Account.open_account(company, code),
                 debit=amount if debit else 0, credit=0 if debit else amount)
         lines = [line(code, abs(result), True)]
         reserves_code, = [c for c in RESERVES_ACCOUNTS if Account.search([
@@ -316,6 +356,8 @@ class Member(metaclass=PoolMeta):
                 (retained_code, retained), (reserves_code, reserves)]:
             if amount:
                 lines.append(line(code_, amount, False))
+        if dedicated:
+            lines.append(line(None, dedicated, False, account=fund_account))
         description = ALLOCATION_DESCRIPTION % fiscalyear.name
         move = Move(company=company, journal=cls.closing_journal(),
             period=period, date=period.start_date,
@@ -347,6 +389,21 @@ class AllocateStart(MemberReportStartMixin, ModelView):
     reserves = fields.Numeric(
         "Reserves", digits=(16, 2), required=True,
         help="To 1068 (autres réserves).")
+    dedicated = fields.Numeric(
+        "Dedicated Funds", digits=(16, 2), required=True,
+        help="Of an excédent, to a dedicated fund account (19x).")
+    fund_account = fields.Many2One(
+        'account.account', "Fund Account",
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('code', 'like', FUND_PREFIX + '%'),
+            ('type', '!=', None),
+            ('closed', '!=', True),
+            ],
+        states={
+            'required': Eval('dedicated', 0) != 0,
+            },
+        help="The dedicated fund (19x) receiving the dedicated amount.")
 
     @classmethod
     def default_retained(cls):
@@ -354,6 +411,10 @@ class AllocateStart(MemberReportStartMixin, ModelView):
 
     @classmethod
     def default_reserves(cls):
+        return Decimal(0)
+
+    @classmethod
+    def default_dedicated(cls):
         return Decimal(0)
 
     @fields.depends('fiscalyear')
@@ -380,5 +441,6 @@ class Allocate(Wizard):
         Member.check_report_access(member, fiscalyear=self.start.fiscalyear)
         with Transaction().set_context(company=member.company.id):
             Member.allocate_result(member, self.start.fiscalyear,
-                self.start.retained, self.start.reserves)
+                self.start.retained, self.start.reserves,
+                self.start.dedicated, self.start.fund_account)
         return 'end'

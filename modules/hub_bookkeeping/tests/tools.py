@@ -129,3 +129,15 @@ def lines(move):
     "A move's lines: (account code, debit, credit)"
     return sorted((l.account.code, '%.2f' % l.debit, '%.2f' % l.credit)
         for l in move.lines)
+
+
+def fund_account(member, code='194',
+        name="Fonds dédiés sur subventions d'exploitation"):
+    """A dedicated fund account (19x) of the member: account_fr_association's
+    chart has them, account_fr's has not (its type: the reserves', 10688)"""
+    Account = Model.get('account.account')
+    reserves = account(member, '10688')
+    fund = Account(company=member.company, code=code, name=name,
+        type=reserves.type)
+    fund.save()
+    return fund
