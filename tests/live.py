@@ -292,8 +292,9 @@ class RPCError(Exception):
 _ids = itertools.count(1)
 
 
-def _default(value):
-    # Tryton's JSON-RPC encoding of dates, decimals and bytes
+def encode_scalar(value):
+    """Tryton's JSON-RPC encoding of a datetime, date, Decimal or bytes;
+    raise TypeError for any other value (json.dumps' `default`)"""
     import datetime
     from decimal import Decimal
     if isinstance(value, datetime.datetime):
@@ -336,7 +337,7 @@ def rpc_call(url, method, params, headers=None, timeout=60):
     """
     payload = json.dumps({
             'id': next(_ids), 'method': method, 'params': params,
-            }, default=_default).encode()
+            }, default=encode_scalar).encode()
     request = urllib.request.Request(
         url, data=payload, method='POST', headers={
             'Content-Type': 'application/json',

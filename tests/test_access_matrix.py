@@ -80,7 +80,8 @@ import pytest
 
 import menus
 from live import (
-    ROOT, LiveDatabase, LiveServer, RPCError, _pg_connect, connect)
+    ROOT, LiveDatabase, LiveServer, RPCError, _pg_connect, connect,
+    encode_scalar)
 
 # The members of config/demo.json in the reduced demo
 MEMBER_KEYS = ['collective', 'jardins', 'services', 'scop']
@@ -652,24 +653,14 @@ def attempt(call):
 
 def encode(value):
     "Values read over RPC, encoded back as Tryton's JSON-RPC does"
-    if isinstance(value, dt.datetime):
-        return {'__class__': 'datetime', 'year': value.year,
-            'month': value.month, 'day': value.day, 'hour': value.hour,
-            'minute': value.minute, 'second': value.second,
-            'microsecond': value.microsecond}
-    if isinstance(value, dt.date):
-        return {'__class__': 'date', 'year': value.year,
-            'month': value.month, 'day': value.day}
-    if isinstance(value, Decimal):
-        return {'__class__': 'Decimal', 'decimal': str(value)}
-    if isinstance(value, bytes):
-        return {'__class__': 'bytes',
-            'base64': base64.b64encode(value).decode()}
     if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
     if isinstance(value, dict) and '__class__' not in value:
         return {k: encode(v) for k, v in value.items()}
-    return value
+    try:
+        return encode_scalar(value)
+    except TypeError:
+        return value
 
 
 def names(companies, ids):

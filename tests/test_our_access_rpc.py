@@ -17,7 +17,6 @@ The database is built server-side in a subprocess (`python
 tests/test_our_access_rpc.py build IN OUT`).  SQLite by default, PostgreSQL
 when TRYTOND_DATABASE_URI is set.
 """
-import base64
 import contextlib
 import json
 import sqlite3
@@ -27,7 +26,8 @@ from decimal import Decimal
 import pytest
 
 from live import (
-    RPCError, _pg_connect, connect, create_users, read, search, serve_built)
+    RPCError, _pg_connect, connect, create_users, encode_scalar, read, search,
+    serve_built)
 
 MEMBERS = {
     'a': {'name': "Jardins Alpha", 'siret': '41234501900019'},
@@ -282,7 +282,7 @@ def rpc_decimal(value):
 
 
 def rpc_bytes(data):
-    return {'__class__': 'bytes', 'base64': base64.b64encode(data).decode()}
+    return encode_scalar(data)
 
 
 def working_in(client, company, company_filter='one'):
