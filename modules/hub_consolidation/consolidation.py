@@ -223,6 +223,9 @@ class Consolidation(metaclass=PoolMeta):
         closing: whether the year-end closing moves count (``not_closing``):
         in the balance sheet, not in the income statement.
         """
+        if not company_ids:
+            # No member (yet): PostgreSQL refuses an empty IN ()
+            return []
         pool = Pool()
         Line = pool.get('account.move.line')
         Move = pool.get('account.move')
@@ -302,6 +305,8 @@ class Consolidation(metaclass=PoolMeta):
     def hub_type_nodes(cls, company_ids):
         """The line each type of company_ids counts on: its own, or its
         nearest ancestor's"""
+        if not company_ids:
+            return {}
         Type = Pool().get('account.account.type')
         table = Type.__table__()
         cursor = Transaction().connection.cursor()

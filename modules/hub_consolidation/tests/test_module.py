@@ -2,6 +2,7 @@
 import datetime
 
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.hub.tests.tools import create_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -47,10 +48,11 @@ class HubConsolidationAloneTestCase(ModuleTestCase):
             [('result', 0), ('cash', 0)])
         self.assertNotIn('intermember', dict(
                 pool.get('hub.consolidation.dashboard.line').kind.selection))
-        # The one query of the statements runs on an empty database
+        # The one query of the statements runs: a company with no move
         Consolidation = pool.get('account.consolidation')
+        company = create_company("Atelier")
         self.assertEqual(
-            Consolidation.hub_balances([], [(None, None)]), [])
+            Consolidation.hub_balances([company.id], [(None, None)]), [])
 
 
 del ModuleTestCase
