@@ -44,8 +44,9 @@ RESERVES_ACCOUNTS = ('1068', '10688')
 # 19x, a part of an excédent the general assembly dedicates to a project
 FUND_PREFIX = '19'
 # The tables closing a year or posting its allocation locks (Tryton's
-# fiscal year and period close, the next year's creation, posting): locked from the start of each member's
-# transaction rather than restarting it on the first lock asked
+# fiscal year and period close, the next year's creation, posting): locked
+# from the start of each member's transaction rather than restarting it on
+# the first lock asked
 CLOSING_LOCK_TABLES = [
     'account_fiscalyear', 'account_period', 'account_journal_period',
     'account_move', 'account_configuration', 'ir_sequence',
