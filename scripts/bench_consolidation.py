@@ -144,8 +144,8 @@ def build(pool, database, members, lines, year):
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     sirets = [n for n in ('412345027%05d' % i for i in range(5000))
         if stdnum_siret.is_valid(n)]
-    extras = {'_lock_tables': [
-            'account_configuration', 'account_fiscalyear', 'account_period',
+    from trytond.modules.hub.member import ONBOARDING_LOCK_TABLES
+    extras = {'_lock_tables': ONBOARDING_LOCK_TABLES + [
             'account_journal_period']}
     with Transaction().start(database, 0, **extras) as transaction:
         charts = [

@@ -43,8 +43,8 @@ def build(pool, database, count):
     start, end = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
     sirets = [n for n in ('412345027%05d' % i for i in range(5000))
         if stdnum_siret.is_valid(n)]
-    extras = {'_lock_tables': [
-            'account_configuration', 'account_fiscalyear', 'account_period',
+    from trytond.modules.hub.member import ONBOARDING_LOCK_TABLES
+    extras = {'_lock_tables': ONBOARDING_LOCK_TABLES + [
             'account_journal_period']}
     with Transaction().start(database, 0, **extras) as transaction:
         chart = Template(ModelData.get_id('account_fr', 'root'))

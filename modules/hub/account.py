@@ -6,6 +6,8 @@ from sql import Column
 from trytond.pool import PoolMeta
 from trytond.transaction import Transaction
 
+from .lock import lock_tables
+
 
 class Account(metaclass=PoolMeta):
     __name__ = 'account.account'
@@ -59,6 +61,9 @@ class Account(metaclass=PoolMeta):
         """
         if parent_id is not None or left != 0:
             return super()._rebuild_tree(parent, parent_id, left)
+        # Two transactions numbering their new accounts from the same
+        # snapshot would give them the same places.
+        lock_tables(cls._table)
         field = cls._fields[parent]
         table = cls.__table__()
         left_c, right_c = Column(table, field.left), Column(table, field.right)

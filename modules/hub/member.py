@@ -12,6 +12,7 @@ from trytond.wizard import Button, StateAction, StateTransition, StateView, \
     Wizard
 
 from .exceptions import InvalidSIRET, MemberDatesError, OnboardingError
+from .lock import lock_tables
 
 # The language of the books when a member's party has none
 BOOKS_LANGUAGE = 'fr'
@@ -27,6 +28,12 @@ KINDS = [
 # The journals every member's books need; Tryton shares journals between
 # companies, each company numbers its moves with its own fiscal year sequence.
 REQUIRED_JOURNALS = ['revenue', 'expense', 'cash', 'general']
+# The tables an onboarding locks: the chart's nested set (two charts made
+# at once would overlap), the configurations created with the first member,
+# the fiscal year and periods (PostgreSQL checks their overlap under lock).
+ONBOARDING_LOCK_TABLES = [
+    'account_account', 'account_configuration', 'hub_configuration',
+    'account_fiscalyear', 'account_period']
 
 
 class Member(DeactivableMixin, ModelSQL, ModelView):
@@ -145,6 +152,7 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
         if not account_template:
             raise OnboardingError(gettext(
                     'hub.msg_onboard_template', member=name))
+        lock_tables(*ONBOARDING_LOCK_TABLES)
         with without_check_access():
             if others := cls.search(
                     [('siret', '=', siret)], limit=1):
