@@ -23,7 +23,8 @@ def main(path=ROOT / 'config' / 'demo.json'):
 
     database = definition['database']
     Pool(database).init()
-    extras = {}
+    from trytond.modules.hub.demo import BUILD_LOCK_TABLES
+    extras = {'_lock_tables': list(BUILD_LOCK_TABLES)}
     while True:
         # Tryton asks to restart a transaction that must lock a table first.
         try:

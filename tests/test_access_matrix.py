@@ -161,11 +161,10 @@ def build(spec_path, result_path):
 
     from trytond.pool import Pool
     from trytond.transaction import Transaction, TransactionError
+    from trytond.modules.hub.demo import BUILD_LOCK_TABLES
     # The demo locks these tables: taking the locks from the start spares
     # restarts that each redo the whole demo.
-    extras = {'_lock_tables': [
-            'account_configuration', 'hub_configuration',
-            'account_journal_period', 'account_fiscalyear', 'account_period']}
+    extras = {'_lock_tables': list(BUILD_LOCK_TABLES)}
     while True:
         try:
             with Transaction().start(DB_NAME, 0, **extras) as transaction:

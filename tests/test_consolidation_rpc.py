@@ -49,11 +49,10 @@ def build(spec_path, result_path):
 
     from trytond.pool import Pool
     from trytond.transaction import Transaction, TransactionError
+    from trytond.modules.hub.demo import BUILD_LOCK_TABLES
 
     spec = json.loads(open(spec_path).read())
-    extras = {'_lock_tables': [
-            'account_configuration', 'account_fiscalyear', 'account_period',
-            'account_journal_period']}
+    extras = {'_lock_tables': list(BUILD_LOCK_TABLES)}
     while True:
         try:
             with Transaction().start(DB_NAME, 0, **extras) as transaction:

@@ -72,13 +72,12 @@ def build(spec_path, result_path):
 
     from trytond.pool import Pool
     from trytond.transaction import Transaction, TransactionError
+    from trytond.modules.hub.demo import BUILD_LOCK_TABLES
 
     # Onboarding and posting lock these tables: taking the locks from the
     # start spares restarts that each redo an onboarding (~50 s on
     # PostgreSQL).  The loop below still handles any other lock.
-    extras = {'_lock_tables': [
-            'account_configuration', 'account_fiscalyear', 'account_period',
-            'account_journal_period']}
+    extras = {'_lock_tables': list(BUILD_LOCK_TABLES)}
     while True:
         # Tryton asks to restart a transaction that must lock a table first.
         try:

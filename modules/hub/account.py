@@ -61,9 +61,6 @@ class Account(metaclass=PoolMeta):
         """
         if parent_id is not None or left != 0:
             return super()._rebuild_tree(parent, parent_id, left)
-        # Two transactions numbering their new accounts from the same
-        # snapshot would give them the same places.
-        lock_tables(cls._table)
         field = cls._fields[parent]
         table = cls.__table__()
         left_c, right_c = Column(table, field.left), Column(table, field.right)
@@ -90,6 +87,9 @@ class Account(metaclass=PoolMeta):
         changed = [(l, r, id_) for id_, (l, r) in values.items()
             if current[id_] != (l, r)]
         if changed:
+            # Two transactions numbering their new accounts from the same
+            # snapshot would give them the same places.
+            lock_tables(cls._table)
             query, _ = tuple(table.update(
                     [left_c, right_c], [0, 0], where=table.id == 0))
             cursor.executemany(query, changed)

@@ -4,6 +4,12 @@ import datetime as dt
 from trytond.model import Model
 from trytond.pool import Pool
 
+from .member import ONBOARDING_LOCK_TABLES
+
+# What a build locks (onboarding, then posting moves): its transaction takes
+# them from the start, or each restarts the whole build.
+BUILD_LOCK_TABLES = ONBOARDING_LOCK_TABLES + ['account_journal_period']
+
 
 class Demo(Model):
     """Demo pôle builder
