@@ -100,6 +100,15 @@ class HubTestCase(CompanyTestMixin, ModuleTestCase):
             [('FR', "France")])
         self.assertEqual(OnboardStart.default_country(), france.id)
 
+        members = Demo.build_members([{
+                    'key': 'jardins', 'name': "Les Jardins du Val",
+                    'siret': '41234502700012', 'kind': 'aci',
+                    'chart': 'account_fr.root', 'joined': '2020-01-01',
+                    }], dt.date(2026, 11, 22))
+        address, = members['jardins'].company.party.addresses
+        self.assertEqual(address.country, france)
+        self.assertEqual(Country.search([]), [france])
+
     @with_transaction()
     def test_employee_company_rule(self):
         "Employees are filtered by the user's companies"
