@@ -55,6 +55,7 @@ class Demo(Model):
         ModelData = pool.get('ir.model.data')
         Template = pool.get('account.account.template')
 
+        france = cls.build_france()
         members = {}
         start = today.replace(month=1, day=1)
         end = today.replace(month=12, day=31)
@@ -69,12 +70,27 @@ class Demo(Model):
                     value['name'], value['siret'], value['kind'], template,
                     start, end, street=value.get('street'),
                     postal_code=value.get('postal_code'),
-                    city=value.get('city'),
+                    city=value.get('city'), country=france,
                     vat_liable=value.get('vat_liable', False),
                     joined=dt.date.fromisoformat(value['joined']),
                     collective=value.get('collective', False))
             members[value['key']] = member
         return members
+
+    @classmethod
+    def build_france(cls):
+        """France, created if missing: Tryton ships no country, and its
+        trytond_import_countries needs pycountry, which is not installed;
+        the demo's addresses are all French"""
+        Country = Pool().get('country.country')
+        countries = Country.search([('code', '=', 'FR')], limit=1)
+        if countries:
+            france, = countries
+        else:
+            france = Country(name="France", code='FR', code3='FRA',
+                code_numeric='250')
+            france.save()
+        return france
 
     @classmethod
     def build_users(cls, values, members):

@@ -295,24 +295,32 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
         name = str(start.year) if start.year == end.year else (
             '%s-%s' % (start.year, end.year))
 
-        def sequence(type_xml_id, label, prefix):
+        # Named in the books' language (French), not the onboarding user's:
+        # other modules' error messages quote these names to the accountants.
+        language = cls.books_language(company)
+
+        def sequence(type_xml_id, message, prefix):
             seq = SequenceStrict(
-                name='%s %s' % (label, name), company=company,
+                name=gettext(message, language, fiscalyear=name),
+                company=company,
                 sequence_type=ModelData.get_id(*type_xml_id.split('.')),
                 prefix=prefix, padding=5)
             seq.save()
             return seq
-        move = ('account.sequence_type_account_move')
-        invoice = ('account_invoice.sequence_type_account_invoice')
+        move = 'account.sequence_type_account_move'
+        invoice = 'account_invoice.sequence_type_account_invoice'
         fiscalyear = FiscalYear(
             name=name, company=company, start_date=start, end_date=end,
-            move_sequence=sequence(move, "Moves", '%s-' % name),
+            move_sequence=sequence(
+                move, 'hub.msg_sequence_move', '%s-' % name),
             invoice_sequences=[])
         fiscalyear.save()
         # French legal numbering: one gapless series for customer invoices
         # and credit notes, one for supplier invoices and credit notes.
-        customer = sequence(invoice, "Customer invoices", 'F%s-' % name)
-        supplier = sequence(invoice, "Supplier invoices", 'A%s-' % name)
+        customer = sequence(
+            invoice, 'hub.msg_sequence_customer_invoice', 'F%s-' % name)
+        supplier = sequence(
+            invoice, 'hub.msg_sequence_supplier_invoice', 'A%s-' % name)
         InvoiceSequence(
             company=company, fiscalyear=fiscalyear,
             out_invoice_sequence=customer, out_credit_note_sequence=customer,

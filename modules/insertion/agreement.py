@@ -105,7 +105,8 @@ class Agreement(Workflow, ModelSQL, ModelView):
         help="The annual hours of one ETP.")
     base_aid = fields.Function(fields.Numeric(
             "Base Aid per ETP", digits=(16, 4),
-            help="The rate of each month of the AF, averaged."), 'get_rate')
+            help="The rate of each month of the AF, averaged (each month's "
+            "aid takes its own month's rate)."), 'get_rate')
     rate_confirmed = fields.Function(
         fields.Boolean("Rate Confirmed"), 'get_rate')
     modulation = fields.Numeric(
@@ -122,6 +123,10 @@ class Agreement(Workflow, ModelSQL, ModelView):
         "Frozen State Aid", digits=(16, 2), readonly=True)
     frozen_rate_confirmed = fields.Boolean(
         "Frozen Rate Confirmed", readonly=True)
+    # Each month's aid takes its month's rate, frozen with the others
+    frozen_rates = fields.One2Many(
+        'insertion.agreement.rate', 'agreement', "Frozen Rates",
+        readonly=True)
     state = fields.Selection([
             ('draft', "Draft"),
             ('valid', "Valid"),
@@ -187,22 +192,60 @@ class Agreement(Workflow, ModelSQL, ModelView):
             yield month
             month += relativedelta(months=1)
 
-    def compute_rate(self):
-        """(base aid per ETP and year, confirmed, total aid): the rate of
-        each month of the AF by date (23 921 for an ACI from 2024-11-01),
-        averaged over its months, as the ASP pays it in twelfths; None when
-        a month has no amount"""
+    def table_rates(self):
+        """{month: (amount, confirmed)} read from the rate table: the rate
+        in force on the first day of each month of the AF (23 921 for an
+        ACI from 2024-11-01); amount None when the month has none"""
         Rate = Pool().get('insertion.aid.rate')
-        amounts, confirmed = [], True
+        result = {}
         for month in self.months():
             rate = Rate.get_rate(self.measure, month)
-            if not rate or rate.amount is None:
-                return None, False, None
-            amounts.append(rate.amount)
-            confirmed &= bool(rate.confirmed)
-        base = sum(amounts) / len(amounts)
-        total = (self.etp * base * (1 + self.modulation / 100)).quantize(
+            if rate:
+                result[month] = (rate.amount, bool(rate.confirmed))
+            else:
+                result[month] = (None, False)
+        return result
+
+    def month_rates(self):
+        """{month: (amount, confirmed)}: frozen once validated, from the
+        table while draft (or while a month had no rate at validation)"""
+        if self.state == 'draft' or self.frozen_total_aid is None:
+            return self.table_rates()
+        if self.frozen_rates:
+            return {r.month: (r.amount, bool(r.confirmed))
+                for r in self.frozen_rates}
+        # Validated before the rates were frozen by month: its average
+        return {m: (self.frozen_base_aid, bool(self.frozen_rate_confirmed))
+            for m in self.months()}
+
+    def base_aid_of(self, month):
+        "The base aid per ETP and year of the month, or None"
+        amount, _ = self.month_rates().get(month, (None, False))
+        return amount
+
+    @classmethod
+    def conventioned_aid_of(cls, etp, modulation, months, amount):
+        """The aid of a month for the conventioned ETP: its share of the
+        year at its own rate, rounded to the cent as the ASP pays it"""
+        if amount is None:
+            return None
+        return (etp * amount * (1 + modulation / 100) / months).quantize(
             Decimal('0.01'))
+
+    def compute_rate(self, rates=None):
+        """(base aid per ETP and year, confirmed, total aid) of the month
+        rates (the table's by default): the total is the sum of each
+        month's aid at its month's rate, the base their average, shown as
+        information; None when a month has no amount"""
+        if rates is None:
+            rates = self.table_rates()
+        if not rates or any(a is None for a, _ in rates.values()):
+            return None, False, None
+        amounts = [a for a, _ in rates.values()]
+        confirmed = all(c for _, c in rates.values())
+        base = sum(amounts) / len(amounts)
+        total = sum(self.conventioned_aid_of(
+                self.etp, self.modulation, len(amounts), a) for a in amounts)
         return base.quantize(Decimal('0.0001')), confirmed, total
 
     @classmethod
@@ -283,6 +326,9 @@ class Agreement(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, agreements):
+        AgreementRate = Pool().get('insertion.agreement.rate')
+        AgreementRate.delete(
+            [r for a in agreements for r in a.frozen_rates])
         cls.write(agreements, {
                 'frozen_base_aid': None,
                 'frozen_total_aid': None,
@@ -293,16 +339,54 @@ class Agreement(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('valid')
     def validate_agreement(cls, agreements):
+        AgreementRate = Pool().get('insertion.agreement.rate')
+        AgreementRate.delete(
+            [r for a in agreements for r in a.frozen_rates])
+        to_create = []
         for agreement in agreements:
-            base, confirmed, total = agreement.compute_rate()
+            rates = agreement.table_rates()
+            base, confirmed, total = agreement.compute_rate(rates)
             cls.write([agreement], {
                     'frozen_base_aid': base,
                     'frozen_total_aid': total,
                     'frozen_rate_confirmed': confirmed,
                     })
+            to_create.extend({
+                    'agreement': agreement.id,
+                    'month': month,
+                    'amount': amount,
+                    'confirmed': confirmed_,
+                    } for month, (amount, confirmed_) in sorted(
+                    rates.items()))
+        AgreementRate.create(to_create)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('closed')
     def close(cls, agreements):
         pass
+
+
+class AgreementRate(ModelSQL, ModelView):
+    "Annexe financière rate of a month"
+    __name__ = 'insertion.agreement.rate'
+
+    agreement = fields.Many2One(
+        'insertion.agreement', "Annexe Financière", required=True,
+        ondelete='CASCADE', readonly=True)
+    month = fields.Date("Month", required=True, readonly=True)
+    amount = fields.Numeric(
+        "Amount per ETP", digits=(16, 2), readonly=True,
+        help="The rate in force on the first day of the month when the AF "
+        "was validated.")
+    confirmed = fields.Boolean("Confirmed", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('agreement_month_unique', Unique(t, t.agreement, t.month),
+                'insertion.msg_agreement_rate_unique'),
+            ]
+        cls._order = [('month', 'ASC'), ('id', 'ASC')]

@@ -124,11 +124,14 @@ class Agreement(metaclass=PoolMeta):
         return Decimal(str(value or 0)).quantize(CENT)
 
     def record_monthly_payment(self, month, date=None):
-        "Record the 1/12 of the AF's aid paid by the ASP for the month"
+        """Record the twelfth of the AF's aid paid by the ASP for the month,
+        at the month's rate (the sum of the months is the AF's aid)"""
         Payment = Pool().get('insertion.payroll.aid.payment')
-        payment = Payment(agreement=self, month=month_start(month),
+        month = month_start(month)
+        payment = Payment(agreement=self, month=month,
             date=date or month_end(month),
-            amount=(self.total_aid / 12).quantize(CENT))
+            amount=self.conventioned_aid_of(self.etp, self.modulation,
+                len(self.months()), self.base_aid_of(month)))
         payment.save()
         return payment
 
@@ -208,20 +211,22 @@ class Agreement(metaclass=PoolMeta):
     def etp_by_month(self):
         "[(month, hours, etp, aid)] for every month of the agreement"
         hours = self.payroll_hours()
-        rate = self.aid_per_etp()
+        rates = self.month_rates()
         result = []
         for month in self.months():
             hours_ = hours.get(month, Decimal(0))
             etp = hours_ / self.reference_hours
+            # Each month at its own rate (23 921 for an ACI from 2024-11)
+            rate = self.aid_per_etp(rates.get(month, (None, False))[0])
             aid = (etp * rate).quantize(CENT) if rate is not None else None
             result.append((month, hours_, etp, aid))
         return result
 
-    def aid_per_etp(self):
-        "The yearly aid of one ETP: base × (1 + modulation)"
-        if self.base_aid is None:
+    def aid_per_etp(self, base):
+        "The yearly aid of one ETP at the base rate: base × (1 + modulation)"
+        if base is None:
             return None
-        return self.base_aid * (1 + self.modulation / 100)
+        return base * (1 + self.modulation / 100)
 
     def etp_expected_between(self, start, date):
         """The conventioned ETP pro rata temporis of the AF's months from
@@ -319,7 +324,8 @@ class EtpMonth(ModelSQL, ModelView):
             agreement = row.agreement
             hours = Decimal(str(row.hours or 0)).quantize(CENT)
             etp = hours / agreement.reference_hours
-            rate = agreement.aid_per_etp()
+            rate = agreement.aid_per_etp(
+                agreement.base_aid_of(month_start(row.month)))
             months = len(agreement.months())
             values = {
                 'etp': etp.quantize(Decimal('0.0001')),

@@ -618,10 +618,14 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
                 reference_hours=Decimal(1820), modulation=Decimal(5))
             agreement.save()
             # 23 458 for January to October, 23 921 from 2024-11-01:
-            # (10 × 23 458 + 2 × 23 921) / 12 = 282 422 / 12 = 23 535.1667
-            # × 10 ETP × 1.05 = 247 119.25
+            # base (10 × 23 458 + 2 × 23 921) / 12 = 282 422 / 12
+            # = 23 535.1667 (information); the aid is the sum of the months,
+            # each 10 ETP × its rate × 1.05 / 12 to the cent:
+            # January to October 246 309 / 12 = 20 525.75,
+            # November and December 251 170.5 / 12 = 20 930.875 → 20 930.88
+            # (half even); 10 × 20 525.75 + 2 × 20 930.88 = 247 119.26
             self.assertEqual(agreement.base_aid, Decimal('23535.1667'))
-            self.assertEqual(agreement.total_aid, Decimal('247119.25'))
+            self.assertEqual(agreement.total_aid, Decimal('247119.26'))
             Agreement.validate_agreement([agreement])
             # A rate edited later changes no valid AF
             rate, = Rate.search([('measure', '=', 'aci'),
@@ -629,14 +633,19 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
             rate.amount = Decimal(23500)
             rate.save()
             agreement = Agreement(agreement.id)
-            self.assertEqual(agreement.total_aid, Decimal('247119.25'))
+            self.assertEqual(agreement.total_aid, Decimal('247119.26'))
+            self.assertEqual(
+                [(r.month, r.amount) for r in agreement.frozen_rates],
+                [(D(2024, m, 1), Decimal(23458)) for m in range(1, 11)]
+                + [(D(2024, m, 1), Decimal(23921)) for m in [11, 12]])
             with self.refused(AgreementError, 'not allowed to modify'):
                 Agreement.write([agreement], {'etp': Decimal(11)})
-            # Back to draft, it is computed again:
-            # (10 × 23 500 + 2 × 23 921) × 10 × 1.05 / 12 = 247 486.75
+            # Back to draft, it is computed again: 10 × 23 500 × 1.05 / 12
+            # = 20 562.50 a month to October, + 2 × 20 930.88 = 247 486.76
             Agreement.draft([agreement])
             agreement = Agreement(agreement.id)
-            self.assertEqual(agreement.total_aid, Decimal('247486.75'))
+            self.assertEqual(agreement.frozen_rates, ())
+            self.assertEqual(agreement.total_aid, Decimal('247486.76'))
             # 24 months: aid, ETP and twelfths are yearly
             with self.refused(AgreementError, 'one calendar year'):
                 Agreement(company=company, number='ACI051250001A0M0',

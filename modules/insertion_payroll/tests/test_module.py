@@ -100,8 +100,8 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
         Agreement.validate_agreement([agreement])
         return agreement
 
-    def books(self, company):
-        "A small chart with the payroll accounts and the year 2026"
+    def books(self, company, year=2026):
+        "A small chart with the payroll accounts and the year (2026)"
         pool = Pool()
         Account = pool.get('account.account')
         Type = pool.get('account.account.type')
@@ -122,7 +122,7 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
             Account(name=code, code=code, type=type_,
                 company=company).save()
         fiscalyear = get_fiscalyear(
-            company, start_date=D(2026, 1, 1), end_date=D(2026, 12, 31))
+            company, start_date=D(year, 1, 1), end_date=D(year, 12, 31))
         fiscalyear.save()
         FiscalYear.create_period([fiscalyear])
 
@@ -633,6 +633,105 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
                 [''.join(p[0] for p in ['read', 'write', 'create', 'delete']
                         if access[m][p]) for m in models],
                 perms, role)
+
+    @with_transaction()
+    def test_aid_rate_change_in_year(self):
+        """An ACI AF of 2024: each month's aid at its month's rate (23 458
+        to October, 23 921 from 2024-11-01), frozen at validation"""
+        pool = Pool()
+        Import = pool.get('insertion.payroll.import')
+        Agreement = pool.get('insertion.agreement')
+        Rate = pool.get('insertion.aid.rate')
+        Etp = pool.get('insertion.payroll.etp')
+        company = self.structure()
+        with set_company(company):
+            self.books(company, 2024)
+            self.staff(company, ['B1', 'B2'],
+                start=D(2024, 1, 1), end=D(2024, 12, 31))
+            self.actions(company)
+            # The rates of rate.xml: 23 458 from 2024-01-01 and 23 921
+            # from 2024-11-01
+            agreement = Agreement(company=company, number='ACI051240013A0M0',
+                measure='aci', start_date=D(2024, 1, 1),
+                end_date=D(2024, 12, 31), etp=Decimal(2),
+                reference_hours=Decimal(1820), modulation=Decimal(5))
+            agreement.save()
+            Agreement.validate_agreement([agreement])
+            # Every month B1 and B2 at 35 h: 2 x 151.67 = 303.34 h paid
+            for month in range(1, 13):
+                import_ = Import.import_file(company,
+                    csv_file(MONTH[8:], month='2024-%02d' % month),
+                    'paie-%02d.csv' % month)
+                Import.validate_lines([import_])
+
+            # ETP 303.34 / 1 820 a month; aid = hours / 1 820 x rate x 1.05:
+            # January to October 303.34 x 24 630.90 / 1 820
+            # = 7 471 537.2060 / 1 820 = 4 105.2402 -> 4 105.24;
+            # November and December 303.34 x 25 117.05 / 1 820
+            # = 7 619 005.9470 / 1 820 = 4 186.2670 -> 4 186.27
+            # (the yearly average 23 535.1667 would give 4 118.73 each month)
+            expected = [(D(2024, m, 1), Decimal('303.34'),
+                    Decimal('4105.24') if m <= 10 else Decimal('4186.27'))
+                for m in range(1, 13)]
+
+            def figures():
+                agreement_ = Agreement(agreement.id)
+                by_month = [(m, h, a)
+                    for m, h, _, a in agreement_.etp_by_month()]
+                rows = [(r.month, r.hours, r.aid_accrued)
+                    for r in Etp.search([('agreement', '=', agreement.id)])]
+                return agreement_, by_month, rows
+            agreement, by_month, rows = figures()
+            self.assertEqual(by_month, expected)
+            self.assertEqual(rows, expected)
+            # The AF's aid, the sum of its months: 2 ETP x 23 458 x 1.05 / 12
+            # = 4 105.15 to October, 2 x 23 921 x 1.05 / 12 = 4 186.175
+            # -> 4 186.18 (half even) in November and December:
+            # 10 x 4 105.15 + 2 x 4 186.18 = 41 051.50 + 8 372.36
+            # = 49 423.86
+            self.assertEqual(agreement.total_aid, Decimal('49423.86'))
+            self.assertEqual(agreement.base_aid, Decimal('23535.1667'))
+
+            # The November rate corrected after validation moves no month
+            rate, = Rate.search([('measure', '=', 'aci'),
+                    ('start_date', '=', D(2024, 11, 1))])
+            rate.amount = Decimal(24000)
+            rate.save()
+            agreement, by_month, rows = figures()
+            self.assertEqual(by_month, expected)
+            self.assertEqual(rows, expected)
+            self.assertEqual(agreement.total_aid, Decimal('49423.86'))
+
+            # Accrued: 10 x 4 105.24 + 2 x 4 186.27 = 41 052.40 + 8 372.54
+            # = 49 424.94; the ASP's twelfths 4 105.15 and 4 186.18 add up
+            # to 49 423.86; regularisation 49 424.94 - 49 423.86 = 1.08
+            for month, _, aid in expected:
+                accrual = agreement.accrue_aid(month)
+                self.assertEqual(accrual.amount, aid)
+                payment = agreement.record_monthly_payment(month)
+                self.assertEqual(payment.amount,
+                    Decimal('4105.15') if month.month <= 10
+                    else Decimal('4186.18'))
+            agreement = Agreement(agreement.id)
+            self.assertEqual(agreement.aid_accrued, Decimal('49424.94'))
+            self.assertEqual(agreement.aid_received, Decimal('49423.86'))
+            self.assertEqual(agreement.aid_regularisation, Decimal('1.08'))
+
+            # Back to draft and validated again, it takes 24 000 from
+            # November: 303.34 x 25 200 / 1 820 = 4 200.0923 -> 4 200.09;
+            # the AF 2 x 24 000 x 1.05 / 12 = 4 200.00 a month:
+            # 41 051.50 + 8 400.00 = 49 451.50
+            Agreement.draft([agreement])
+            Agreement.validate_agreement([agreement])
+            agreement, by_month, rows = figures()
+            expected = [(m, h, Decimal('4200.09') if m.month > 10 else a)
+                for m, h, a in expected]
+            self.assertEqual(by_month, expected)
+            self.assertEqual(rows, expected)
+            self.assertEqual(agreement.total_aid, Decimal('49451.50'))
+            self.assertEqual(
+                [r.amount for r in agreement.frozen_rates],
+                [Decimal(23458)] * 10 + [Decimal(24000)] * 2)
 
     @with_transaction()
     def test_aid_company_rule(self):
