@@ -93,16 +93,74 @@ class Member(metaclass=PoolMeta):
                 FiscalYear.close([fiscalyear])
             except FiscalYearCloseError as error:
                 # An account Tryton refuses to close (a class 6/7 balance
-                # left by a move posted after the closing one): named with
-                # the member
+                # left by a move posted after the closing one): Tryton
+                # names the first account summing it (62 for 626), the
+                # batch the accounts carrying it, with the member
+                balances = cls.unbalanced_accounts(fiscalyear)
+                if not balances:
+                    raise BookkeepingError(gettext(
+                            'hub_bookkeeping.msg_year_end_not_closed',
+                            member=member.rec_name,
+                            fiscalyear=fiscalyear.name,
+                            error=error.message)) from error
                 raise BookkeepingError(gettext(
-                        'hub_bookkeeping.msg_year_end_not_closed',
+                        'hub_bookkeeping.msg_year_end_account_balance',
                         member=member.rec_name, fiscalyear=fiscalyear.name,
-                        error=error.message)) from error
+                        accounts='; '.join(
+                            cls._account_balance_text(fiscalyear, a, b)
+                            for a, b in balances))) from error
         FiscalYear.lock_([fiscalyear])
         return 'done', gettext('hub_bookkeeping.msg_year_closed',
             fiscalyear=fiscalyear.name,
             result=format_amount(cls.year_result(FiscalYear(fiscalyear.id))))
+
+    @classmethod
+    def unbalanced_accounts(cls, fiscalyear):
+        """The accounts whose own lines leave a balance in fiscalyear under
+        the accounts Tryton's close refuses (typed, without deferral, a
+        balance summed over their children): [(account, balance)] by code"""
+        pool = Pool()
+        Account = pool.get('account.account')
+        company = fiscalyear.company
+        # The context of Tryton's close (account.fiscalyear close)
+        context = dict(
+            fiscalyear=fiscalyear.id, date=None, cumulate=True, journal=None,
+            company=company.id)
+        with Transaction().set_context(context):
+            refused = [a for a in Account.search([
+                        ('company', '=', company.id),
+                        ('type', '!=', None),
+                        ('deferral', '=', False),
+                        ])
+                if not company.currency.is_zero(a.balance)]
+        if not refused:
+            return []
+        # flat_balance: each account's own lines, not its children's
+        with Transaction().set_context(context, flat_balance=True):
+            accounts = Account.search([
+                    ('company', '=', company.id),
+                    ('parent', 'child_of', [a.id for a in refused]),
+                    ], order=[('code', 'ASC'), ('id', 'ASC')])
+            return [(a, a.balance) for a in accounts
+                if not company.currency.is_zero(a.balance)]
+
+    @classmethod
+    def _account_balance_text(cls, fiscalyear, account, balance):
+        """The account, its balance and the move posted last on it in
+        fiscalyear (most often the one posted after the closing move)"""
+        Line = Pool().get('account.move.line')
+        lines = Line.search([
+                ('account', '=', account.id),
+                ('move.period.fiscalyear', '=', fiscalyear.id),
+                ('move.state', '=', 'posted'),
+                ], order=[('move.post_date', 'DESC'), ('id', 'DESC')],
+            limit=1)
+        last = lines[0].move if lines else None
+        return gettext('hub_bookkeeping.msg_year_end_account_'
+            + ('debit' if balance > 0 else 'credit'),
+            account=account.rec_name, amount=format_amount(abs(balance)),
+            date=format_date(last.date) if last else '',
+            description=(last.description or '') if last else '')
 
     @classmethod
     def _check_earlier_locked(cls, member, fiscalyear):
