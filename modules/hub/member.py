@@ -43,8 +43,10 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
     company = fields.Many2One(
         'company.company', "Company", required=True, ondelete='RESTRICT')
     kind = fields.Selection(KINDS, "Structure Kind", required=True)
+    # size 17: the 14 digits as a Kbis prints them ("412 345 027 00012"),
+    # stored without the spaces
     siret = fields.Char(
-        "SIRET", size=14, required=True, strip=True,
+        "SIRET", size=17, required=True, strip=True,
         help="The 14-digit SIRET of the association's establishment.")
     siren = fields.Function(fields.Char("SIREN"), 'on_change_with_siren')
     vat_liable = fields.Boolean(
@@ -79,7 +81,15 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
 
     @fields.depends('siret')
     def on_change_with_siren(self, name=None):
-        return self.siret[:9] if self.siret else None
+        # The form may still show the SIRET with its spaces
+        return compact_siret(self.siret)[:9] or None
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('siret'):
+            values['siret'] = compact_siret(values['siret'])
+        return values
 
     def get_rec_name(self, name):
         return self.company.rec_name
@@ -328,6 +338,11 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
             ).save()
         FiscalYear.create_period([fiscalyear])
         return fiscalyear
+
+
+def compact_siret(siret):
+    "The SIRET without the spaces it is printed with (any white space)"
+    return ''.join((siret or '').split())
 
 
 def check_siret(siret, name):

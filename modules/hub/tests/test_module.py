@@ -49,6 +49,28 @@ class HubTestCase(CompanyTestMixin, ModuleTestCase):
             member.save()
 
     @with_transaction()
+    def test_siret_spaced(self):
+        "A SIRET typed as a Kbis prints it is stored without its spaces"
+        pool = Pool()
+        Member = pool.get('hub.member')
+
+        company = create_company("Atelier")
+        member = Member(company=company, kind='aci', siret='41234502700012',
+            joined=dt.date(2020, 1, 1))
+        member.save()
+        Member.write([member], {'siret': '412 345 027 00020'})
+        self.assertEqual(member.siret, '41234502700020')
+        self.assertEqual(member.siren, '412345027')
+        # Spaced, the SIRET is still checked: the check digit is wrong
+        with self.assertRaisesRegex(InvalidSIRET, '41234502700013'):
+            Member.write([member], {'siret': '412 345 027 00013'})
+        other = Member(company=create_company("Recyclerie"), kind='ai',
+            siret='412 345 027 00012', joined=dt.date(2020, 1, 1))
+        self.assertEqual(other.on_change_with_siren(), '412345027')
+        other.save()
+        self.assertEqual(other.siret, '41234502700012')
+
+    @with_transaction()
     def test_member_currency_euro(self):
         "A member's company keeps the euro; other companies may change"
         pool = Pool()
