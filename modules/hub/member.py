@@ -151,7 +151,7 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
         User = pool.get('res.user')
 
         name = (name or '').strip()
-        siret = (siret or '').replace(' ', '')
+        siret = compact_siret(siret)
         check_siret(siret, name)
         if not fiscalyear_start or not fiscalyear_end:
             raise OnboardingError(gettext(
@@ -433,7 +433,7 @@ class Onboard(Wizard):
     def do_open_(self, action):
         Member = Pool().get('hub.member')
         member, = Member.search(
-            [('siret', '=', self.start.siret.replace(' ', ''))])
+            [('siret', '=', compact_siret(self.start.siret))])
         action['res_id'] = [member.id]
         action['views'].reverse()
         return action, {}

@@ -363,7 +363,7 @@ class Member(metaclass=PoolMeta):
         if fiscalyear.state == 'locked':
             return 'skipped', fiscalyear.name
         if fiscalyear.state == 'open':
-            FiscalYear.close([fiscalyear])
+            cls.close_fiscalyear(member, fiscalyear)
         FiscalYear.lock_([fiscalyear])
         return 'done', fiscalyear.name
 

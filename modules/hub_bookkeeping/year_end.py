@@ -89,30 +89,36 @@ class Member(metaclass=PoolMeta):
         if fiscalyear.state == 'open':
             if not cls.closing_move(fiscalyear):
                 cls._balance_result(member, fiscalyear)
-            try:
-                FiscalYear.close([fiscalyear])
-            except FiscalYearCloseError as error:
-                # An account Tryton refuses to close (a class 6/7 balance
-                # left by a move posted after the closing one): Tryton
-                # names the first account summing it (62 for 626), the
-                # batch the accounts carrying it, with the member
-                balances = cls.unbalanced_accounts(fiscalyear)
-                if not balances:
-                    raise BookkeepingError(gettext(
-                            'hub_bookkeeping.msg_year_end_not_closed',
-                            member=member.rec_name,
-                            fiscalyear=fiscalyear.name,
-                            error=error.message)) from error
-                raise BookkeepingError(gettext(
-                        'hub_bookkeeping.msg_year_end_account_balance',
-                        member=member.rec_name, fiscalyear=fiscalyear.name,
-                        accounts='; '.join(
-                            cls._account_balance_text(fiscalyear, a, b)
-                            for a, b in balances))) from error
+            cls.close_fiscalyear(member, fiscalyear)
         FiscalYear.lock_([fiscalyear])
         return 'done', gettext('hub_bookkeeping.msg_year_closed',
             fiscalyear=fiscalyear.name,
             result=format_amount(cls.year_result(FiscalYear(fiscalyear.id))))
+
+    @classmethod
+    def close_fiscalyear(cls, member, fiscalyear):
+        "Tryton's close of the member's fiscal year, its refusal named"
+        FiscalYear = Pool().get('account.fiscalyear')
+        try:
+            FiscalYear.close([fiscalyear])
+        except FiscalYearCloseError as error:
+            # An account Tryton refuses to close (a class 6/7 balance
+            # left by a move posted after the closing one): Tryton
+            # names the first account summing it (62 for 626), the
+            # batch the accounts carrying it, with the member
+            balances = cls.unbalanced_accounts(fiscalyear)
+            if not balances:
+                raise BookkeepingError(gettext(
+                        'hub_bookkeeping.msg_year_end_not_closed',
+                        member=member.rec_name,
+                        fiscalyear=fiscalyear.name,
+                        error=error.message)) from error
+            raise BookkeepingError(gettext(
+                    'hub_bookkeeping.msg_year_end_account_balance',
+                    member=member.rec_name, fiscalyear=fiscalyear.name,
+                    accounts='; '.join(
+                        cls._account_balance_text(fiscalyear, a, b)
+                        for a, b in balances))) from error
 
     @classmethod
     def unbalanced_accounts(cls, fiscalyear):
