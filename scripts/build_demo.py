@@ -1,9 +1,12 @@
 """Build the demo pôle in an existing database, server-side, in one transaction.
 
-Usage: python scripts/build_demo.py [config/demo.json]
+Usage: python scripts/build_demo.py [-c CONFIG...] [config/demo.json]
+CONFIG: trytond configuration files (default config/trytond.conf; scripts/demo
+--postgresql adds one naming the server).
 The database must exist with the modules activated (scripts/demo does it).
 Safe to run twice: what exists is kept.
 """
+import argparse
 import datetime as dt
 import json
 import pathlib
@@ -14,9 +17,9 @@ from trytond.config import update_etc
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def main(path=ROOT / 'config' / 'demo.json'):
+def main(path=ROOT / 'config' / 'demo.json', configs=None):
     definition = json.loads(pathlib.Path(path).read_text())
-    update_etc(str(ROOT / 'config' / 'trytond.conf'))
+    update_etc(configs or [str(ROOT / 'config' / 'trytond.conf')])
 
     from trytond.pool import Pool
     from trytond.transaction import Transaction, TransactionError
@@ -61,4 +64,8 @@ def year_end(database):
 
 
 if __name__ == '__main__':
-    main(*sys.argv[1:])
+    parser = argparse.ArgumentParser()
+    parser.add_argument('-c', '--config', nargs='+', dest='configs')
+    parser.add_argument('path', nargs='?', default=ROOT / 'config' / 'demo.json')
+    args = parser.parse_args()
+    main(args.path, args.configs)

@@ -13,14 +13,18 @@ mkdir -p "$TRYTOND_DATABASE__PATH"
 ensure_venv() {
     local extras="${1:-test}"
     local stamp="$VENV/.pole-installed"
-    local want
+    local hash want
     # pyproject.toml, setup.py and every module's tryton.cfg (its depends)
-    want="$extras $(cat "$ROOT/pyproject.toml" "$ROOT/setup.py" \
+    hash="$(cat "$ROOT/pyproject.toml" "$ROOT/setup.py" \
         "$ROOT"/modules/*/tryton.cfg | sha1sum | cut -c1-16)"
+    want="$extras $hash"
     if [ ! -x "$VENV/bin/python" ]; then
         "$PYTHON" -m venv "$VENV"
     fi
-    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    # One line per set of extras installed (scripts/demo wants test,
+    # scripts/serve --production wants production): alternating them does
+    # not reinstall; lines of an older project state are dropped.
+    if ! grep -qxF "$want" "$stamp" 2>/dev/null; then
         echo "Installing the project into $VENV..." >&2
         local log="$VENV/pip.log"
         if ! { "$VENV/bin/python" -m pip install --disable-pip-version-check \
@@ -31,7 +35,9 @@ ensure_venv() {
             tail -n 40 "$log" >&2
             return 1
         fi
-        echo "$want" > "$stamp"
+        { grep -v -xF "$want" "$stamp" 2>/dev/null | grep " $hash\$" || true
+            echo "$want"; } > "$stamp.new"
+        mv "$stamp.new" "$stamp"
     fi
 }
 
