@@ -34,6 +34,8 @@ import statistics
 import sys
 import time
 
+from benchlib import production_mode
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TARGET_RATIO = 1.5
 OFFSET = 1000000  # ids of the copied charts: source id + k * OFFSET
@@ -230,6 +232,7 @@ def main():
     pool = Pool(DB_NAME)
     if DB_NAME not in Pool.database_list():
         pool.init()
+    production_mode()
     companies, count = build(pool, DB_NAME, args.members, args.lines, year)
     Consolidation = pool.get('account.consolidation')
     stock_get_amount = StockConsolidation.__dict__['get_amount'].__func__

@@ -10,6 +10,7 @@ Usage: [BENCH_MEMBERS=N] scripts/bench year_end   or
 import datetime as dt
 import logging
 import os
+import statistics
 import sys
 import time
 from decimal import Decimal
@@ -49,10 +50,12 @@ def build(pool, database, count):
     with Transaction().start(database, 0, **extras) as transaction:
         chart = Template(ModelData.get_id('account_fr', 'root'))
         journal, = Journal.search([('type', '=', 'general')], limit=1)
-        companies = []
+        companies, onboarding = [], []
         for i in range(count):
+            started = time.perf_counter()
             member = Member.onboard("Membre %s" % i, sirets[i], 'aci', chart,
                 start, end)
+            onboarding.append(time.perf_counter() - started)
             company = member.company
             companies.append(company.id)
             with Transaction().set_context(company=company.id):
@@ -76,6 +79,12 @@ def build(pool, database, count):
         admin = User(1)
         User.write([admin], {'companies': [('add', companies)]})
         transaction.commit()
+    # account_fr's chart by Tryton's wizard, the company and the year
+    print('onboarding %3d members %7.1f s  %5.2f s per member (median), '
+        'target 2.0' % (count, sum(onboarding),
+            statistics.median(onboarding)))
+    return {'seconds': sum(onboarding),
+        'per_member': statistics.median(onboarding)}
 
 
 class Restarts(logging.Handler):
@@ -98,10 +107,10 @@ def timed(database, func):
 def main(count=int(os.environ.get('BENCH_MEMBERS', 50))):
     pool = fresh_database('bench_year_end', 'hub_bookkeeping')
     from trytond.tests.test_tryton import DB_NAME
-    build(pool, DB_NAME, count)
+    onboarding = build(pool, DB_NAME, count)
     Member = pool.get('hub.member')
     date = dt.date(YEAR, 12, 31)
-    values = {'members': count}
+    values = {'members': count, 'onboarding': onboarding}
     restarts = Restarts()
     batch_logger = logging.getLogger('trytond.modules.hub_bookkeeping.member')
     batch_logger.addHandler(restarts)
