@@ -96,6 +96,19 @@ def _drop_stale_templates(uri, digest):
 _setup_environment()
 
 
+def _install_db_cache():
+    "tests/dbcache.py: a database built from a cached smaller one"
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'pole_dbcache', ROOT / 'tests' / 'dbcache.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.install()
+
+
+_install_db_cache()
+
+
 def _module_tests(path):
     "Return the module name if path lies in modules/<name>/tests/"
     try:

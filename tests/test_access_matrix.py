@@ -155,6 +155,8 @@ def build(spec_path, result_path):
         print('%6.1fs %s' % (time.monotonic() - started, message), flush=True)
 
     spec = json.loads(open(spec_path).read())
+    import dbcache  # tests/dbcache.py: from a cached smaller database
+    dbcache.install()
     from trytond.tests.test_tryton import DB_NAME, activate_module
     activate_module(spec['modules'])
     log('modules activated in %s' % DB_NAME)

@@ -44,6 +44,8 @@ READ_RULE_ERROR = 'You are not allowed to read records'
 
 def build(spec_path, result_path):
     "Activate hub_consolidation, onboard the members, post, create users"
+    import dbcache  # tests/dbcache.py: from a cached smaller database
+    dbcache.install()
     from trytond.tests.test_tryton import DB_NAME, activate_module
     activate_module(['hub_consolidation', 'hub_invoicing'])
 

@@ -91,6 +91,8 @@ TEXTS = [c + '_text' for c in COUNTS + ['dynamic_rate', 'average_path']]
 
 def build(spec_path, result_path):
     spec = json.loads(open(spec_path).read())
+    import dbcache  # tests/dbcache.py: from a cached smaller database
+    dbcache.install()
     from trytond.tests.test_tryton import DB_NAME, activate_module
     activate_module('insertion')
 

@@ -53,6 +53,8 @@ HEADER = ('mois;matricule;heures_payees;heures_travaillees;brut;'
 # --- Server side: run in a subprocess, never imported by pytest's process
 
 def build(spec_path, result_path):
+    import dbcache  # tests/dbcache.py: from a cached smaller database
+    dbcache.install()
     from trytond.tests.test_tryton import DB_NAME, activate_module
     activate_module(['insertion_payroll', 'hub_invoicing', 'hub_consolidation',
             'hub_bookkeeping'])

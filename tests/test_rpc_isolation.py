@@ -66,6 +66,8 @@ def build(spec_path, result_path):
     spec = json.loads(open(spec_path).read())
     # Uses DB_NAME and DB_CACHE from the environment: a database with hub
     # activated is restored from the cache when the modules did not change.
+    import dbcache  # tests/dbcache.py: from a cached smaller database
+    dbcache.install()
     from trytond.tests.test_tryton import DB_NAME, activate_module
     activate_module('hub')
     log('hub activated in %s' % DB_NAME)

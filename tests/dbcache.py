@@ -1,0 +1,129 @@
+"""Build a cached test database from the largest cached one it contains.
+
+Tryton's DB_CACHE keeps one database per set of modules, each built from an
+empty database: the tests use a dozen sets, and on PostgreSQL each build
+(ir, res, party, company, account, account_fr...) costs one to two minutes.
+When no database is cached for a set, the largest cached set whose modules
+(and their dependencies) it contains is restored and the missing modules are
+activated on it, as an administrator adds modules to a live database.
+
+A base is skipped when one of its modules names, as an extra dependency, a
+module to add: Tryton would not update that module, so its extra part would
+be missing.
+"""
+import functools
+import json
+import os
+import pathlib
+
+
+def _registry():
+    """The file naming the cached sets, beside the cached files: the live
+    tests' builders, in other processes, read it too"""
+    folder = os.environ.get('DB_CACHE') or ''
+    if '://' in folder:  # templates on the server: the files' folder
+        folder = os.environ.get('POLE_FILE_CACHE') or ''
+    if folder:
+        return pathlib.Path(folder) / 'dbcache-sets.json'
+
+
+def _cached_sets():
+    "{cache name: the set of modules activated, with dependencies}"
+    path = _registry()
+    try:
+        names = json.loads(path.read_text())
+    except (AttributeError, OSError, ValueError):
+        return {}
+    return {name: _modules(name) for name in names if _modules(name)}
+
+
+def _register(name):
+    path = _registry()
+    if path and _modules(name) is not None:
+        names = set(_cached_sets()) | {name}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(sorted(names)))
+
+
+@functools.cache
+def closure(module):
+    "The module and every module it depends on"
+    from trytond.modules import get_module_info
+    result = {module}
+    for depend in get_module_info(module).get('depends', []):
+        result |= closure(depend)
+    return frozenset(result)
+
+
+def _modules(name):
+    "The modules a plain cache name stands for, else None"
+    if not name or '--' in name:  # a language or a setup function
+        return None
+    return frozenset().union(*(closure(m) for m in name.split('-')))
+
+
+def _base(wanted):
+    "The name of the largest cached set usable for the set wanted"
+    from trytond.modules import get_module_info
+    best, sets = None, _cached_sets()
+    for name, modules in sets.items():
+        if not modules < wanted:
+            continue
+        added = wanted - modules
+        if any(set(get_module_info(m).get('extras_depend', [])) & added
+                for m in modules):
+            continue
+        if best is None or len(modules) > len(sets[best]):
+            best = name
+    return best
+
+
+def _activate(modules):
+    "Activate modules on the test database, as test_tryton does"
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME
+    from trytond.transaction import Transaction
+    with Transaction().start(DB_NAME, 1, close=True) as transaction:
+        pool = Pool()
+        Module = pool.get('ir.module')
+        records = Module.search([
+                ('name', 'in', sorted(modules)),
+                ('state', '!=', 'activated'),
+                ])
+        if records:
+            Module.activate(records)
+            transaction.commit()
+            ActivateUpgrade = pool.get(
+                'ir.module.activate_upgrade', type='wizard')
+            instance_id, _, _ = ActivateUpgrade.create()
+            transaction.commit()
+            ActivateUpgrade(instance_id).transition_upgrade()
+            ActivateUpgrade.delete(instance_id)
+            transaction.commit()
+
+
+def install():
+    "Wrap test_tryton's cache restore and backup (and tools' copies)"
+    from trytond.tests import test_tryton, tools
+    restore, backup = test_tryton.restore_db_cache, test_tryton.backup_db_cache
+
+    def backup_db_cache(name):
+        result = backup(name)
+        _register(name)
+        return result
+
+    def restore_db_cache(name):
+        if restore(name):
+            _register(name)
+            return True
+        wanted = _modules(name)
+        base = _base(wanted) if wanted else None
+        if not base or not restore(base):
+            return False
+        _activate(set(name.split('-')))
+        backup_db_cache(name)
+        return True
+
+    for module in (test_tryton, tools):
+        module.restore_db_cache = restore_db_cache
+        module.backup_db_cache = backup_db_cache
