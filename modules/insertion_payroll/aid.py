@@ -320,12 +320,15 @@ class EtpMonth(ModelSQL, ModelView):
     @classmethod
     def get_figures(cls, rows, names):
         result = {n: {} for n in names}
+        rates = {}  # each agreement's month rates, read once (12 rows each)
         for row in rows:
             agreement = row.agreement
+            if agreement.id not in rates:
+                rates[agreement.id] = agreement.month_rates()
             hours = Decimal(str(row.hours or 0)).quantize(CENT)
             etp = hours / agreement.reference_hours
-            rate = agreement.aid_per_etp(
-                agreement.base_aid_of(month_start(row.month)))
+            rate = agreement.aid_per_etp(rates[agreement.id].get(
+                    month_start(row.month), (None, False))[0])
             months = len(agreement.months())
             values = {
                 'etp': etp.quantize(Decimal('0.0001')),
