@@ -50,10 +50,13 @@ MAX_ERRORS = 100  # shown; the others are counted
 SEPARATORS = [';', ',']
 # 1 234,56 / 1234.56 / -12: at most 10 digits before the decimals, 2 after;
 # no exponent, no NaN, no infinity, no thousands separator but spaces
+# re.ASCII: \d is 0-9 only, not every Unicode digit ('١٢٣', '１２３'),
+# which int() and Decimal() would read as numbers
 NUMBER = re.compile(
-    r'^(-?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{1,10})(?:[.,](\d{1,2}))?$')
-MONTH_ISO = re.compile(r'^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$')
-MONTH_FR = re.compile(r'^(\d{1,2})/(\d{4})$')
+    r'^(-?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{1,10})(?:[.,](\d{1,2}))?$',
+    re.ASCII)
+MONTH_ISO = re.compile(r'^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$', re.ASCII)
+MONTH_FR = re.compile(r'^(\d{1,2})/(\d{4})$', re.ASCII)
 YES = {'1', 'oui', 'o', 'x', 'vrai', 'yes', 'true'}
 NO = {'', '0', 'non', 'n', 'faux', 'no', 'false'}
 # UTF-8 multi-byte sequences: a file holding some is UTF-8, even if broken
@@ -408,14 +411,14 @@ class PayrollImport(ModelSQL, ModelView):
             employee = employees.get(code)
             if not employee:
                 errors.add(number, 'msg_import_unknown_employee',
-                    code=code or '')
+                    column='matricule', code=code or '')
                 continue
             action = None
             if values.get('action'):
                 action = actions.get(values['action'])
                 if not action:
                     errors.add(number, 'msg_import_unknown_action',
-                        code=values['action'])
+                        column='action', code=values['action'])
                     continue
             if not parsed:
                 continue
@@ -429,11 +432,11 @@ class PayrollImport(ModelSQL, ModelView):
             if not contract:
                 if contracts.get(employee.id):
                     errors.add(number, 'msg_import_month_outside',
-                        employee=employee.rec_name,
+                        column='mois', employee=employee.rec_name,
                         month=month.strftime('%m/%Y'))
                 else:
                     errors.add(number, 'msg_import_no_contract',
-                        employee=employee.rec_name)
+                        column='matricule', employee=employee.rec_name)
                 continue
             matched.append(
                 (number, contract, month, figures, action, correction))
@@ -443,19 +446,21 @@ class PayrollImport(ModelSQL, ModelView):
     def check(cls, matched, errors):
         "Add to errors the figures that do not hold and the months twice"
         Line = Pool().get('insertion.payroll.line')
+        names = {f: h for h, f in COLUMNS}
         wrong = set()
         for number, contract, month, figures, _, correction in matched:
             count = len(errors.items)
             for name in HOURS:
                 if not 0 <= figures[name] <= MAX_MONTH_HOURS:
                     errors.add(number, 'msg_import_hours',
-                        hours=figures[name], maximum=MAX_MONTH_HOURS)
+                        column=names[name], hours=figures[name],
+                        maximum=MAX_MONTH_HOURS)
                     break
             # to the cent: a cent off posts an unbalanced move
             computed = (figures['gross'] - figures['employee_contributions']
                 - figures['tax'])
             if computed != figures['net']:
-                errors.add(number, 'msg_import_net',
+                errors.add(number, 'msg_import_net', column='net',
                     gross=figures['gross'],
                     contributions=figures['employee_contributions'],
                     tax=figures['tax'], computed=computed,
@@ -490,11 +495,11 @@ class PayrollImport(ModelSQL, ModelView):
                 continue
             key = (contract.id, month)
             if key in existing:
-                errors.add(number, 'msg_import_already',
+                errors.add(number, 'msg_import_already', column='mois',
                     employee=contract.employee.rec_name,
                     month=month.strftime('%m/%Y'))
             elif key in seen:
-                errors.add(number, 'msg_import_duplicate',
+                errors.add(number, 'msg_import_duplicate', column='mois',
                     employee=contract.employee.rec_name,
                     month=month.strftime('%m/%Y'), other=seen[key])
             else:

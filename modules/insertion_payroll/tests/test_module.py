@@ -276,24 +276,28 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
                 Import.import_file(company, text)
             message = cm.exception.message
             for expected in [
-                    'Line 3: no employee of the structure has the number '
-                    '"ZZ9"',
-                    'Line 4: the month 05/2026 is outside the contracts',
-                    'Line 5: -1 hours in a month is impossible',
-                    'Line 6: 251 hours in a month is impossible',
-                    'Line 7: gross 1000 - contributions 200 - tax 0 = 800, '
-                    'not the net pay 799.98',
-                    'Line 8: the month 02/2026 of "Salarié A2" is already '
-                    'imported',
-                    'Line 9: the month 05/2026 of "Salarié A1" is already on '
-                    'line 2',
-                    'Line 10: no action of the structure has the code "NOPE"',
+                    'Line 3, column matricule: no employee of the structure '
+                    'has the number "ZZ9"',
+                    'Line 4, column mois: the month 05/2026 is outside the '
+                    'contracts',
+                    'Line 5, column heures_payees: -1 hours in a month is '
+                    'impossible',
+                    'Line 6, column heures_payees: 251 hours in a month is '
+                    'impossible',
+                    'Line 7, column net: gross 1000 - contributions 200 - '
+                    'tax 0 = 800, not the net pay 799.98',
+                    'Line 8, column mois: the month 02/2026 of "Salarié A2" '
+                    'is already imported',
+                    'Line 9, column mois: the month 05/2026 of "Salarié A1" '
+                    'is already on line 2',
+                    'Line 10, column action: no action of the structure has '
+                    'the code "NOPE"',
                     ]:
                 self.assertIn(expected, message)
-            self.assertNotIn('Line 2:', message)
+            self.assertNotIn('Line 2,', message)
             # In the order of the file
             self.assertLess(
-                message.index('Line 9:'), message.index('Line 10:'))
+                message.index('Line 9,'), message.index('Line 10,'))
             self.assertIn('8 lines', message)
             self.assertEqual(Line.search_count([]), 1)
             self.assertEqual(Import.search_count([]), 1)
