@@ -564,7 +564,8 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_eligibility(self):
-        "Eligible: one level 1 criterion, or 3 level 2 in ACI, 2 in AI"
+        """Eligible: one level 1 criterion, or 2 level 2 in AI and ETTI, 3 in
+        ACI, EI and EITI"""
         # les-emplois itou/eligibility/utils.py iae_has_required_criteria
         # and ADMINISTRATIVE_CRITERIA_LEVEL_2_REQUIRED_FOR_SIAE_KIND
         pool = Pool()
@@ -603,6 +604,20 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
             self.assertEqual(profile(ai, "Eve", birth=D(1999, 3, 2),
                     mobility=True),
                 (True, "Level 1: -. Level 2: JEUNE, PM (2 needed in AI)."))
+        # The same two level 2 criteria: enough in an ETTI (2), not in an
+        # EI nor an EITI (3)
+        for kind, siret, eligible in [
+                ('etti', '41234502700046', True),
+                ('ei', '41234502700038', False),
+                ('eiti', '41234502700053', False),
+                ]:
+            company = self.structure(kind.upper(), kind=kind, siret=siret)
+            with set_company(company):
+                self.assertEqual(
+                    profile(company, "Fanny " + kind, qpv=True,
+                        single_parent=True),
+                    (eligible, "Level 1: -. Level 2: PI, QPV (%s needed in "
+                        "%s)." % (2 if eligible else 3, kind.upper())))
 
     @with_transaction()
     def test_agreement_frozen(self):
