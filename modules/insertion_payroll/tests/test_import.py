@@ -208,6 +208,15 @@ CASES = {
     'mixed_endings': (HEADER.encode() + b'\r\n' + A1.encode() + b'\n'
             + row(matricule='A2', brut='x').encode() + b'\r',
         ['Line 3, column brut: "x" is not a number']),
+    # February's file saved again by Excel (CR LF, BOM): another digest,
+    # but its month is already imported
+    'same_file_resaved': (b'\xef\xbb\xbf' + text(
+            row(matricule='A2', mois='2026-02'), end='\r\n'),
+        ['Line 2, column mois: the month 02/2026 of "Salarié A2" is already '
+            'imported']),
+    'same_month_as_mm_yyyy': (text(row(matricule='A2', mois='02/2026')),
+        ['Line 2, column mois: the month 02/2026 of "Salarié A2" is already '
+            'imported']),
     'too_big': (text(A1) + b' ' * (20 * 1024 * 1024),
         ['The payroll file weighs 20 MB, over the 20 MB allowed']),
     'errors_capped': (text(*[row(brut='x%s' % i) for i in range(150)]),
