@@ -12,7 +12,8 @@ Rémi in the Recyclerie) with a PASS and a contract.
 
 - Both counsellors find the one PASS of Paul, with the same number, end and
   suspensions; the AI's records a 5-day suspension (S + 200 to S + 205)
-  and both read the end moved to S + 729 + 10 + 5 = S + 744.
+  and both read the end moved to S + 729 + 10 + 5 = S + 744; then a
+  30-day RQTH prolongation from that end, and both read S + 774.
 - Each finds only its own contracts of Paul, and reading the other's
   contract is refused.
 - The ACI's counsellor, which no longer employs him, changes nothing of
@@ -191,8 +192,9 @@ def refused(call, expected):
 
 def test_shared_pass(live, clients):
     """Both structures that employed Paul read his one PASS and its
-    suspension; the AI, which employs him now, records a second one and
-    both read the new end; the ACI, which he left, changes nothing"""
+    suspension; the AI, which employs him now, records a second one and a
+    prolongation, and both read the new end; the ACI, which he left,
+    changes nothing"""
     paul = live['paul']
     for key in ['aci', 'ai']:
         client = clients[key]
@@ -228,6 +230,19 @@ def test_shared_pass(live, clients):
         # S + 729 + 10 + 5
         assert pass_['end_date'] == start_day(live, 744), key
 
+    # and a prolongation for RQTH from the end, 30 days: S + 774 for both
+    prolongation, = ai.model('insertion.pass.prolongation', 'create', [{
+                'pass_': paul['pass'], 'reason': 'rqth',
+                'start_date': start_day(live, 744),
+                'end_date': start_day(live, 774)}])
+    for key in ['aci', 'ai']:
+        client = clients[key]
+        assert search(client, 'insertion.pass.prolongation',
+            [('pass_', '=', paul['pass'])]) == [prolongation], key
+        pass_, = read(client, 'insertion.pass', [paul['pass']],
+            ['end_date'])
+        assert pass_['end_date'] == start_day(live, 774), key
+
     # The ACI no longer employs him: nothing of his PASS changes
     aci = clients['aci']
     for call, expected in [
@@ -239,6 +254,9 @@ def test_shared_pass(live, clients):
                     {'end_date': start_day(live, 206)}), WRITE_RULE_ERROR),
             (lambda: aci.model('insertion.pass.suspension', 'delete',
                     [paul['suspension']]), DELETE_RULE_ERROR),
+            (lambda: aci.model('insertion.pass.prolongation', 'write',
+                    [prolongation], {'end_date': start_day(live, 770)}),
+                WRITE_RULE_ERROR),
             (lambda: aci.model('insertion.pass.suspension', 'create', [{
                         'pass_': paul['pass'],
                         'reason': 'contract_suspended',
@@ -248,10 +266,11 @@ def test_shared_pass(live, clients):
             ]:
         refused(call, expected)
     pass_, = read(ai, 'insertion.pass', [paul['pass']],
-        ['start_date', 'end_date', 'suspensions'])
+        ['start_date', 'end_date', 'suspensions', 'prolongations'])
     assert (pass_['start_date'], pass_['end_date'],
-        sorted(pass_['suspensions'])) == (start_day(live),
-        start_day(live, 744), sorted([paul['suspension'], new]))
+        sorted(pass_['suspensions']), pass_['prolongations']) == (
+        start_day(live), start_day(live, 774),
+        sorted([paul['suspension'], new]), [prolongation])
 
 
 def test_own_contracts_only(live, clients):
