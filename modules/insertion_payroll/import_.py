@@ -62,6 +62,17 @@ NO = {'', '0', 'non', 'n', 'faux', 'no', 'false'}
 # UTF-8 multi-byte sequences: a file holding some is UTF-8, even if broken
 UTF8_SEQUENCE = re.compile(rb'[\xc2-\xf4][\x80-\xbf]')
 CONTROL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+# csv stops at a cell over its limit (128 KB) without naming it: a run of
+# plain characters that long is cut to MAX_CELL and this mark (a control
+# character, so never in a file read), and the cell is named
+CUT = '\x00'
+CSV_LIMIT = 128 * 1024
+
+
+def cut_long_runs(text, separator):
+    "The text with each run over csv's limit cut (separators, quotes kept)"
+    run = re.compile('[^%s"\r\n]{%d,}' % (re.escape(separator), CSV_LIMIT))
+    return run.sub(lambda m: m.group()[:MAX_CELL] + CUT, text)
 
 
 class Errors:
@@ -182,6 +193,7 @@ def parse(raw):
     if len(used) != 1:
         refuse('msg_import_separator', separators=' '.join(
                 '"%s"' % s for s in SEPARATORS))
+    text = cut_long_runs(text, used[0])
     reader = csv.reader(io.StringIO(text, newline=''), delimiter=used[0],
         strict=True)
     errors = Errors()
@@ -190,7 +202,10 @@ def parse(raw):
         header = [h.strip().lower() for h in next(reader)]
         names = dict(COLUMNS)
         for index, name in enumerate(header, 1):
-            if name not in names:
+            if CUT in name:
+                errors.add(1, 'msg_import_field_size', column=index,
+                    maximum=MAX_CELL)
+            elif name not in names:
                 close = difflib.get_close_matches(name, names, n=1)
                 if close:
                     errors.add(1, 'msg_import_unknown_column_close',
@@ -224,15 +239,19 @@ def parse(raw):
             values = {}
             for name, value in zip(header, row):
                 value = value.strip()
-                if len(value) > MAX_CELL:
+                if CUT in value:
+                    errors.add(number, 'msg_import_field_size', column=name,
+                        maximum=MAX_CELL)
+                elif len(value) > MAX_CELL:
                     errors.add(number, 'msg_import_cell_size', column=name,
                         size=len(value), maximum=MAX_CELL)
                 else:
                     values[names[name]] = value
             rows.append((number, values))
     except csv.Error as exception:
-        # the reader stops here: a field over csv's own limit (128 KB),
-        # a quote not closed or text after a closing quote
+        # the reader stops here: a field over csv's own limit (128 KB) that
+        # cut_long_runs left (quoted, with separators in it), a quote not
+        # closed or text after a closing quote
         number = reader.line_num or 1
         if 'field larger than field limit' in str(exception):
             errors.add(number, 'msg_import_field_size', maximum=MAX_CELL)

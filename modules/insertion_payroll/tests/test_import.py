@@ -129,6 +129,13 @@ CASES = {
     'cr_only_error_line_3': (text(A1, row(mois='2026-03-45'), end='\r'),
         ['Line 3, column mois: the month "2026-03-45" is not a month']),
     'field_over_128k': (text(row(action='x' * 140000)),
+        ['Line 2, column action: a cell is over the size limit of 128 KB']),
+    'field_over_128k_not_last': (text(A1, row(brut='1' * 140000)),
+        ['Line 3, column brut: a cell is over the size limit of 128 KB']),
+    'header_over_128k': (text(A1, header=HEADER + ';' + 'y' * 140000),
+        ['Line 1, column 12: a cell is over the size limit of 128 KB']),
+    # a quoted cell of short runs and separators: csv's own limit
+    'quoted_field_over_128k': (text(row(action='"%s"' % ('x;' * 70000))),
         ['Line 2: a cell is over the size limit of 128 KB']),
     'cell_over_256': (text(row(action='x' * 300)),
         ['Line 2, column action: a value of 300 characters, over the 256']),
