@@ -50,15 +50,29 @@ MAX_ERRORS = 100  # shown; the others are counted
 SEPARATORS = [';', ',']
 # 1 234,56 / 1234.56 / -12: at most 10 digits before the decimals, 2 after;
 # no exponent, no NaN, no infinity, no thousands separator but spaces
+# re.ASCII: \d is 0-9 only, not every Unicode digit ('١٢٣', '１２３'),
+# which int() and Decimal() would read as numbers
 NUMBER = re.compile(
-    r'^(-?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{1,10})(?:[.,](\d{1,2}))?$')
-MONTH_ISO = re.compile(r'^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$')
-MONTH_FR = re.compile(r'^(\d{1,2})/(\d{4})$')
+    r'^(-?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{1,10})(?:[.,](\d{1,2}))?$',
+    re.ASCII)
+MONTH_ISO = re.compile(r'^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$', re.ASCII)
+MONTH_FR = re.compile(r'^(\d{1,2})/(\d{4})$', re.ASCII)
 YES = {'1', 'oui', 'o', 'x', 'vrai', 'yes', 'true'}
 NO = {'', '0', 'non', 'n', 'faux', 'no', 'false'}
 # UTF-8 multi-byte sequences: a file holding some is UTF-8, even if broken
 UTF8_SEQUENCE = re.compile(rb'[\xc2-\xf4][\x80-\xbf]')
 CONTROL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+# csv stops at a cell over its limit (128 KB) without naming it: a run of
+# plain characters that long is cut to MAX_CELL and this mark (a control
+# character, so never in a file read), and the cell is named
+CUT = '\x00'
+CSV_LIMIT = 128 * 1024
+
+
+def cut_long_runs(text, separator):
+    "The text with each run over csv's limit cut (separators, quotes kept)"
+    run = re.compile('[^%s"\r\n]{%d,}' % (re.escape(separator), CSV_LIMIT))
+    return run.sub(lambda m: m.group()[:MAX_CELL] + CUT, text)
 
 
 class Errors:
@@ -179,6 +193,7 @@ def parse(raw):
     if len(used) != 1:
         refuse('msg_import_separator', separators=' '.join(
                 '"%s"' % s for s in SEPARATORS))
+    text = cut_long_runs(text, used[0])
     reader = csv.reader(io.StringIO(text, newline=''), delimiter=used[0],
         strict=True)
     errors = Errors()
@@ -187,7 +202,10 @@ def parse(raw):
         header = [h.strip().lower() for h in next(reader)]
         names = dict(COLUMNS)
         for index, name in enumerate(header, 1):
-            if name not in names:
+            if CUT in name:
+                errors.add(1, 'msg_import_field_size', column=index,
+                    maximum=MAX_CELL)
+            elif name not in names:
                 close = difflib.get_close_matches(name, names, n=1)
                 if close:
                     errors.add(1, 'msg_import_unknown_column_close',
@@ -221,15 +239,19 @@ def parse(raw):
             values = {}
             for name, value in zip(header, row):
                 value = value.strip()
-                if len(value) > MAX_CELL:
+                if CUT in value:
+                    errors.add(number, 'msg_import_field_size', column=name,
+                        maximum=MAX_CELL)
+                elif len(value) > MAX_CELL:
                     errors.add(number, 'msg_import_cell_size', column=name,
                         size=len(value), maximum=MAX_CELL)
                 else:
                     values[names[name]] = value
             rows.append((number, values))
     except csv.Error as exception:
-        # the reader stops here: a field over csv's own limit (128 KB),
-        # a quote not closed or text after a closing quote
+        # the reader stops here: a field over csv's own limit (128 KB) that
+        # cut_long_runs left (quoted, with separators in it), a quote not
+        # closed or text after a closing quote
         number = reader.line_num or 1
         if 'field larger than field limit' in str(exception):
             errors.add(number, 'msg_import_field_size', maximum=MAX_CELL)
@@ -408,14 +430,14 @@ class PayrollImport(ModelSQL, ModelView):
             employee = employees.get(code)
             if not employee:
                 errors.add(number, 'msg_import_unknown_employee',
-                    code=code or '')
+                    column='matricule', code=code or '')
                 continue
             action = None
             if values.get('action'):
                 action = actions.get(values['action'])
                 if not action:
                     errors.add(number, 'msg_import_unknown_action',
-                        code=values['action'])
+                        column='action', code=values['action'])
                     continue
             if not parsed:
                 continue
@@ -429,11 +451,11 @@ class PayrollImport(ModelSQL, ModelView):
             if not contract:
                 if contracts.get(employee.id):
                     errors.add(number, 'msg_import_month_outside',
-                        employee=employee.rec_name,
+                        column='mois', employee=employee.rec_name,
                         month=month.strftime('%m/%Y'))
                 else:
                     errors.add(number, 'msg_import_no_contract',
-                        employee=employee.rec_name)
+                        column='matricule', employee=employee.rec_name)
                 continue
             matched.append(
                 (number, contract, month, figures, action, correction))
@@ -443,19 +465,21 @@ class PayrollImport(ModelSQL, ModelView):
     def check(cls, matched, errors):
         "Add to errors the figures that do not hold and the months twice"
         Line = Pool().get('insertion.payroll.line')
+        names = {f: h for h, f in COLUMNS}
         wrong = set()
         for number, contract, month, figures, _, correction in matched:
             count = len(errors.items)
             for name in HOURS:
                 if not 0 <= figures[name] <= MAX_MONTH_HOURS:
                     errors.add(number, 'msg_import_hours',
-                        hours=figures[name], maximum=MAX_MONTH_HOURS)
+                        column=names[name], hours=figures[name],
+                        maximum=MAX_MONTH_HOURS)
                     break
             # to the cent: a cent off posts an unbalanced move
             computed = (figures['gross'] - figures['employee_contributions']
                 - figures['tax'])
             if computed != figures['net']:
-                errors.add(number, 'msg_import_net',
+                errors.add(number, 'msg_import_net', column='net',
                     gross=figures['gross'],
                     contributions=figures['employee_contributions'],
                     tax=figures['tax'], computed=computed,
@@ -490,11 +514,11 @@ class PayrollImport(ModelSQL, ModelView):
                 continue
             key = (contract.id, month)
             if key in existing:
-                errors.add(number, 'msg_import_already',
+                errors.add(number, 'msg_import_already', column='mois',
                     employee=contract.employee.rec_name,
                     month=month.strftime('%m/%Y'))
             elif key in seen:
-                errors.add(number, 'msg_import_duplicate',
+                errors.add(number, 'msg_import_duplicate', column='mois',
                     employee=contract.employee.rec_name,
                     month=month.strftime('%m/%Y'), other=seen[key])
             else:

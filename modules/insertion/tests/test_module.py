@@ -562,9 +562,41 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
             first.save()
             self.assertEqual(Exit(first.id).path_days, 180)
 
+            # No exit recorded: a break over 24 months (the State's waiting
+            # period for a new PASS, path_break_months) starts a new path.
+            # Bruno: 2021-01-04 to 2021-06-30, back on 2023-07-03, 24 months
+            # and 3 days later: his exit on 2023-12-31 counts from
+            # 2023-07-03, 181 days + 1 = 182
+            bruno, _ = self.person(company, "Bruno", D(2021, 1, 4))
+            self.contract(bruno, D(2021, 1, 4), D(2021, 6, 30),
+                end_date=D(2021, 6, 30))
+            Pass(party=bruno.party, number='999990000998',
+                start_date=D(2023, 7, 3)).save()
+            self.contract(bruno, D(2023, 7, 3), D(2023, 12, 31),
+                end_date=D(2023, 12, 31))
+            exit = Exit(company=company, employee=bruno,
+                date=D(2023, 12, 31), destination='cdi')
+            exit.save()
+            self.assertEqual((exit.entry_date, exit.path_days),
+                (D(2023, 7, 3), 182))
+            # Chloé: 2024-01-08 to 2024-03-31 (broken off), back on
+            # 2025-09-01 on the same PASS, 17 months later: one path, her
+            # exit on 2025-12-31 counts from 2024-01-08, 723 days + 1 = 724
+            chloe, _ = self.person(company, "Chloé", D(2024, 1, 8))
+            self.contract(chloe, D(2024, 1, 8), D(2024, 5, 31),
+                end_date=D(2024, 3, 31))
+            self.contract(chloe, D(2025, 9, 1), D(2025, 12, 31),
+                end_date=D(2025, 12, 31))
+            exit = Exit(company=company, employee=chloe,
+                date=D(2025, 12, 31), destination='cdi')
+            exit.save()
+            self.assertEqual((exit.entry_date, exit.path_days),
+                (D(2024, 1, 8), 724))
+
     @with_transaction()
     def test_eligibility(self):
-        "Eligible: one level 1 criterion, or 3 level 2 in ACI, 2 in AI"
+        """Eligible: one level 1 criterion, or 2 level 2 in AI and ETTI, 3 in
+        ACI, EI and EITI"""
         # les-emplois itou/eligibility/utils.py iae_has_required_criteria
         # and ADMINISTRATIVE_CRITERIA_LEVEL_2_REQUIRED_FOR_SIAE_KIND
         pool = Pool()
@@ -603,6 +635,20 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
             self.assertEqual(profile(ai, "Eve", birth=D(1999, 3, 2),
                     mobility=True),
                 (True, "Level 1: -. Level 2: JEUNE, PM (2 needed in AI)."))
+        # The same two level 2 criteria: enough in an ETTI (2), not in an
+        # EI nor an EITI (3)
+        for kind, siret, eligible in [
+                ('etti', '41234502700046', True),
+                ('ei', '41234502700038', False),
+                ('eiti', '41234502700053', False),
+                ]:
+            company = self.structure(kind.upper(), kind=kind, siret=siret)
+            with set_company(company):
+                self.assertEqual(
+                    profile(company, "Fanny " + kind, qpv=True,
+                        single_parent=True),
+                    (eligible, "Level 1: -. Level 2: PI, QPV (%s needed in "
+                        "%s)." % (2 if eligible else 3, kind.upper())))
 
     @with_transaction()
     def test_agreement_frozen(self):

@@ -5,6 +5,7 @@ other exception than PayrollImportError.  And the right files are read
 right: CR-only endings, BOM, UTF-16, per-company numbers, 437x split."""
 import datetime as dt
 from decimal import Decimal
+from random import Random
 
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
@@ -111,11 +112,11 @@ CASES = {
             header=HEADER + ';correction'),
         ['Line 2, column correction: "peut-être" is not a correction flag']),
     'net_one_cent_over': (text(row(net='1037,90')),
-        ['Line 2: gross 1330.63 - contributions 292.74 - tax 0 = 1037.89, '
-            'not the net pay 1037.90']),
+        ['Line 2, column net: gross 1330.63 - contributions 292.74 - tax 0 '
+            '= 1037.89, not the net pay 1037.90']),
     'net_one_cent_under': (text(row(net='1037,88')),
-        ['Line 2: gross 1330.63 - contributions 292.74 - tax 0 = 1037.89, '
-            'not the net pay 1037.88']),
+        ['Line 2, column net: gross 1330.63 - contributions 292.74 - tax 0 '
+            '= 1037.89, not the net pay 1037.88']),
     'bonuses_over_gross': (text(row(primes='1400,00')),
         ['Line 2, column primes: the bonuses 1400.00 are over the gross '
             '1330.63']),
@@ -128,6 +129,13 @@ CASES = {
     'cr_only_error_line_3': (text(A1, row(mois='2026-03-45'), end='\r'),
         ['Line 3, column mois: the month "2026-03-45" is not a month']),
     'field_over_128k': (text(row(action='x' * 140000)),
+        ['Line 2, column action: a cell is over the size limit of 128 KB']),
+    'field_over_128k_not_last': (text(A1, row(brut='1' * 140000)),
+        ['Line 3, column brut: a cell is over the size limit of 128 KB']),
+    'header_over_128k': (text(A1, header=HEADER + ';' + 'y' * 140000),
+        ['Line 1, column 12: a cell is over the size limit of 128 KB']),
+    # a quoted cell of short runs and separators: csv's own limit
+    'quoted_field_over_128k': (text(row(action='"%s"' % ('x;' * 70000))),
         ['Line 2: a cell is over the size limit of 128 KB']),
     'cell_over_256': (text(row(action='x' * 300)),
         ['Line 2, column action: a value of 300 characters, over the 256']),
@@ -145,21 +153,79 @@ CASES = {
     'utf16_odd_length': (b'\xff\xfe' + 'mois;'.encode('utf-16-le') + b'x',
         ['cannot be read as UTF-16 at line 1']),
     'unknown_employee': (text(row(matricule='ZZ9')),
-        ['Line 2: no employee of the structure has the number "ZZ9"']),
+        ['Line 2, column matricule: no employee of the structure has the '
+            'number "ZZ9"']),
     'employee_of_another_structure': (text(row(matricule='X1')),
-        ['Line 2: no employee of the structure has the number "X1"']),
+        ['Line 2, column matricule: no employee of the structure has the '
+            'number "X1"']),
     'unknown_action': (text(row(action='VERGER')),
-        ['Line 2: no action of the structure has the code "VERGER"']),
+        ['Line 2, column action: no action of the structure has the code '
+            '"VERGER"']),
     'hours_over_250': (text(row(heures_payees='300')),
-        ['Line 2: 300 hours in a month is impossible']),
+        ['Line 2, column heures_payees: 300 hours in a month is impossible']),
     'month_outside_contract': (text(row(matricule='C1', mois='2026-06')),
-        ['Line 2: the month 06/2026 is outside the contracts of '
+        ['Line 2, column mois: the month 06/2026 is outside the contracts of '
             '"Salarié C1"']),
     'month_already_imported': (
         text(row(matricule='A2', mois='2026-02', action='MARAI')),
-        ['Line 2: the month 02/2026 of "Salarié A2" is already imported']),
+        ['Line 2, column mois: the month 02/2026 of "Salarié A2" is already '
+            'imported']),
     'month_twice_in_file': (text(A1, A2, A1),
-        ['Line 4: the month 03/2026 of "Salarié A1" is already on line 2']),
+        ['Line 4, column mois: the month 03/2026 of "Salarié A1" is already '
+            'on line 2']),
+    # Other digits than 0-9 are not read as figures nor months
+    'arabic_indic_digits': (text(row(brut='١٣٣٠,٦٣')),
+        ['Line 2, column brut: "١٣٣٠,٦٣" is not a number']),
+    'fullwidth_digits': (text(row(heures_payees='１１２,６７')),
+        ['Line 2, column heures_payees: "１１２,６７" is not a number']),
+    'fullwidth_month': (text(row(mois='２０２６-０３')),
+        ['Line 2, column mois: the month "２０２６-０３" is not a month']),
+    'unicode_minus': (text(row(brut='\u22121330,63', net='-1623,37')),
+        ['Line 2, column brut: "\u22121330,63" is not a number']),
+    'year_0000': (text(row(mois='0000-03')),
+        ['Line 2, column mois: the month "0000-03" is not a month']),
+    'month_zero': (text(row(mois='2026-00')),
+        ['Line 2, column mois: the month "2026-00" is not a month']),
+    'negative_hours': (text(row(heures_payees='-1')),
+        ['Line 2, column heures_payees: -1 hours in a month is impossible']),
+    'worked_hours_over_250': (text(row(heures_travaillees='251')),
+        ['Line 2, column heures_travaillees: 251 hours in a month is '
+            'impossible']),
+    'empty_matricule': (text(row(matricule='')),
+        ['Line 2, column matricule: no employee of the structure has the '
+            'number ""']),
+    'tab_separated': (text(A1.replace(';', '\t'),
+            header=HEADER.replace(';', '\t')),
+        ['Line 1 of the payroll file (its header) must separate']),
+    # Excel's "sep=;" line is not a header
+    'excel_sep_line': (b'sep=;\n' + text(A1),
+        ['Line 1, column 1: the column "sep=" is unknown']),
+    'header_again_in_rows': (text(A1, HEADER),
+        ['Line 3, column mois: the month "mois" is not a month',
+            'Line 3, column brut: "brut" is not a number']),
+    # A file cut off in the middle of a row (no end of line)
+    'file_cut_mid_row': (text(A1) + b'2026-03;A2;112,6',
+        ['Line 3, column heures_travaillees: the row stops after 3 cells '
+            'of 11']),
+    'bom_then_bad_month': (b'\xef\xbb\xbf' + text(row(mois='2026-3-32')),
+        ['Line 2, column mois: the month "2026-3-32" is not a month']),
+    'utf16_nan': (('\ufeff' + text(row(net='NaN')).decode('utf-8')).encode(
+            'utf-16-le'),
+        ['Line 2, column net: "NaN" is not a number']),
+    'mixed_endings': (HEADER.encode() + b'\r\n' + A1.encode() + b'\n'
+            + row(matricule='A2', brut='x').encode() + b'\r',
+        ['Line 3, column brut: "x" is not a number']),
+    # February's file saved again by Excel (CR LF, BOM): another digest,
+    # but its month is already imported
+    'same_file_resaved': (b'\xef\xbb\xbf' + text(
+            row(matricule='A2', mois='2026-02'), end='\r\n'),
+        ['Line 2, column mois: the month 02/2026 of "Salarié A2" is already '
+            'imported']),
+    'same_month_as_mm_yyyy': (text(row(matricule='A2', mois='02/2026')),
+        ['Line 2, column mois: the month 02/2026 of "Salarié A2" is already '
+            'imported']),
+    'too_big': (text(A1) + b' ' * (20 * 1024 * 1024),
+        ['The payroll file weighs 20 MB, over the 20 MB allowed']),
     'errors_capped': (text(*[row(brut='x%s' % i) for i in range(150)]),
         ['Nothing was imported: 150 lines of the payroll file are wrong',
             'Line 101, column brut: "x99" is not a number',
@@ -229,6 +295,52 @@ class PayrollImportFilesTestCase(TestCase):
         message = self.check_refused(*CASES['errors_capped'])
         self.assertEqual(message.count('\nLine '), 100)
         self.assertNotIn('"x100"', message)
+
+    @with_transaction()
+    def test_mutated_files_no_crash(self):
+        """400 files, each the good file of A1 and A2 with 1 to 3 bytes
+        removed, inserted or replaced (a separator, a quote, an end of line,
+        a digit, a sign, a space, a byte over 0x7f, a NUL): each is imported
+        or refused by PayrollImportError with nothing written, never an
+        other exception (seeded: the same files at each run)"""
+        pool = Pool()
+        Import = pool.get('insertion.payroll.import')
+        Line = pool.get('insertion.payroll.line')
+        company = self.jardins()
+        good = text(A1, A2)
+        noise = [b';', b',', b'"', b'\r', b'\n', b'0', b'9', b'-', b' ',
+            b'.', b'\xe9', b'\xc3', b'\xff', b'\x00']
+        random = Random(15)
+        outcomes = {'refused': 0, 'imported': 0}
+        with set_company(company):
+            for _ in range(400):
+                data = bytearray(good)
+                for _ in range(random.randint(1, 3)):
+                    at = random.randrange(len(data))
+                    kind = random.randrange(3)
+                    if kind == 0:
+                        del data[at]
+                    elif kind == 1:
+                        data[at:at] = random.choice(noise)
+                    else:
+                        data[at:at + 1] = random.choice(noise)
+                before = self.written()
+                try:
+                    import_ = Import.import_file(company, bytes(data))
+                except PayrollImportError:
+                    outcomes['refused'] += 1
+                    self.assertEqual(self.written(), before, bytes(data))
+                    continue
+                # a change that leaves a valid file (an hour figure, a
+                # trailing space): its lines, then removed for the next
+                outcomes['imported'] += 1
+                self.assertIn(len(import_.lines), [1, 2], bytes(data))
+                self.assertEqual(self.written(), (before[0] + 1,
+                        before[1] + len(import_.lines)), bytes(data))
+                Line.delete(import_.lines)
+                Import.delete([import_])
+        self.assertGreater(outcomes['refused'], 300, outcomes)
+        self.assertGreater(outcomes['imported'], 0, outcomes)
 
     @with_transaction()
     def test_file_again_refused(self):

@@ -276,24 +276,28 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
                 Import.import_file(company, text)
             message = cm.exception.message
             for expected in [
-                    'Line 3: no employee of the structure has the number '
-                    '"ZZ9"',
-                    'Line 4: the month 05/2026 is outside the contracts',
-                    'Line 5: -1 hours in a month is impossible',
-                    'Line 6: 251 hours in a month is impossible',
-                    'Line 7: gross 1000 - contributions 200 - tax 0 = 800, '
-                    'not the net pay 799.98',
-                    'Line 8: the month 02/2026 of "Salarié A2" is already '
-                    'imported',
-                    'Line 9: the month 05/2026 of "Salarié A1" is already on '
-                    'line 2',
-                    'Line 10: no action of the structure has the code "NOPE"',
+                    'Line 3, column matricule: no employee of the structure '
+                    'has the number "ZZ9"',
+                    'Line 4, column mois: the month 05/2026 is outside the '
+                    'contracts',
+                    'Line 5, column heures_payees: -1 hours in a month is '
+                    'impossible',
+                    'Line 6, column heures_payees: 251 hours in a month is '
+                    'impossible',
+                    'Line 7, column net: gross 1000 - contributions 200 - '
+                    'tax 0 = 800, not the net pay 799.98',
+                    'Line 8, column mois: the month 02/2026 of "Salarié A2" '
+                    'is already imported',
+                    'Line 9, column mois: the month 05/2026 of "Salarié A1" '
+                    'is already on line 2',
+                    'Line 10, column action: no action of the structure has '
+                    'the code "NOPE"',
                     ]:
                 self.assertIn(expected, message)
-            self.assertNotIn('Line 2:', message)
+            self.assertNotIn('Line 2,', message)
             # In the order of the file
             self.assertLess(
-                message.index('Line 9:'), message.index('Line 10:'))
+                message.index('Line 9,'), message.index('Line 10,'))
             self.assertIn('8 lines', message)
             self.assertEqual(Line.search_count([]), 1)
             self.assertEqual(Import.search_count([]), 1)
@@ -732,6 +736,131 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
             self.assertEqual(
                 [r.amount for r in agreement.frozen_rates],
                 [Decimal(23458)] * 10 + [Decimal(24000)] * 2)
+
+    @with_transaction()
+    def test_hand_worked_ai_year(self):
+        """An AI's year 2024, worked by hand: AF of 1 ETP frozen at
+        validation, ETP, aid at each month's rate, the ASP's twelfths,
+        regularisation, the ETP alert and an exit (issue 15)"""
+        pool = Pool()
+        Import = pool.get('insertion.payroll.import')
+        Agreement = pool.get('insertion.agreement')
+        Rate = pool.get('insertion.aid.rate')
+        Etp = pool.get('insertion.payroll.etp')
+        Exit = pool.get('insertion.exit')
+        Party = pool.get('party.party')
+        company = self.structure("Val Services", kind='ai')
+        mairie = Party(name="Mairie")
+        mairie.save()
+        with set_company(company):
+            self.books(company, 2024)
+            # Léa placed from 2024-01-08 to 2024-06-30 (left to a CDI),
+            # Marc from 2024-03-01 to 2024-12-31, with the Mairie
+            lea, _ = self.person(company, "Léa", D(2024, 1, 8), code='L1')
+            lea_contract = self.contract(lea, D(2024, 1, 8), D(2024, 6, 30),
+                kind='ai_placement', hours=16, user_party=mairie,
+                end_date=D(2024, 6, 30))
+            marc, _ = self.person(company, "Marc", D(2024, 3, 1), code='M1')
+            self.contract(marc, D(2024, 3, 1), D(2024, 12, 31),
+                kind='ai_placement', hours=21, user_party=mairie)
+            # The AI rates of rate.xml: 1 588 from 2024-01-01, 1 619 from
+            # 2024-11-01, 1 607 reference hours; no modulation
+            agreement = Agreement(company=company, number='AI051240001A0M0',
+                measure='ai', start_date=D(2024, 1, 1),
+                end_date=D(2024, 12, 31), etp=Decimal(1),
+                reference_hours=Decimal(1607))
+            agreement.save()
+            Agreement.validate_agreement([agreement])
+            # The AF's aid: 1 ETP × 1 588 / 12 = 132.333 -> 132.33 a month
+            # to October, 1 × 1 619 / 12 = 134.9167 -> 134.92 in November
+            # and December: 10 × 132.33 + 2 × 134.92 = 1 323.30 + 269.84
+            # = 1 593.14
+            self.assertEqual(agreement.total_aid, Decimal('1593.14'))
+            # A rate corrected after validation moves nothing
+            rate, = Rate.search([('measure', '=', 'ai'),
+                    ('start_date', '=', D(2024, 11, 1))])
+            rate.amount = Decimal(1700)
+            rate.save()
+            agreement = Agreement(agreement.id)
+            self.assertEqual(agreement.total_aid, Decimal('1593.14'))
+
+            # Paid at the SMIC of 2024, 11.65 an hour, 22 % of employee
+            # contributions, no tax: Léa 70 h a month = gross 815.50
+            # - 179.41 = net 636.09 (employer 40.00); Marc 90 h = gross
+            # 1 048.50 - 230.67 = net 817.83 (employer 50.00)
+            lea_row = ('L1', '70', '70', '815,50', '179,41', '40,00',
+                '636,09', '0', '0', '')
+            marc_row = ('M1', '90', '90', '1048,50', '230,67', '50,00',
+                '817,83', '0', '0', '')
+            for month in range(1, 13):
+                rows = ([lea_row] if month <= 6 else []) + (
+                    [marc_row] if month >= 3 else [])
+                import_ = Import.import_file(company,
+                    csv_file(rows, month='2024-%02d' % month),
+                    'paie-%02d.csv' % month)
+                Import.validate_lines([import_])
+
+            # Hours paid: January and February 70 (Léa), March to June
+            # 160, July to December 90 (Marc); 1 320 h in the year.
+            # Aid = hours / 1 607 × the month's rate:
+            # 70 × 1 588 / 1 607 = 111 160 / 1 607 = 69.172 -> 69.17
+            # 160 × 1 588 / 1 607 = 254 080 / 1 607 = 158.108 -> 158.11
+            # 90 × 1 588 / 1 607 = 142 920 / 1 607 = 88.936 -> 88.94
+            # 90 × 1 619 / 1 607 = 145 710 / 1 607 = 90.672 -> 90.67
+            hours = [70, 70] + [160] * 4 + [90] * 6
+            aids = ([Decimal('69.17')] * 2 + [Decimal('158.11')] * 4
+                + [Decimal('88.94')] * 4 + [Decimal('90.67')] * 2)
+            expected = [(D(2024, m, 1), Decimal(h).quantize(Decimal('0.01')),
+                    a) for m, h, a in zip(range(1, 13), hours, aids)]
+            self.assertEqual([(m, h, a)
+                    for m, h, _, a in agreement.etp_by_month()], expected)
+            self.assertEqual([(r.month, r.hours, r.aid_accrued)
+                    for r in Etp.search([
+                            ('agreement', '=', agreement.id)])], expected)
+
+            # At 30 June: 780 h / 1 607 = 0.4854 ETP against 0.5000
+            # expected; at this pace 0.4854 × 12 / 6 = 0.9708 ETP in the
+            # year, within 95 %: no alert.  At 31 December: 1 320 / 1 607
+            # = 0.8214 ETP of 1, under 95 %
+            for date, figures in [
+                    (D(2024, 6, 30), ('0.4854', '0.5000', '0.9708', None)),
+                    (D(2024, 12, 31),
+                        ('0.8214', '1.0000', '0.8214', 'under')),
+                    ]:
+                status = agreement.etp_status(date)
+                self.assertEqual((
+                        status['consumed'].quantize(Decimal('0.0001')),
+                        status['expected'].quantize(Decimal('0.0001')),
+                        status['projection'].quantize(Decimal('0.0001')),
+                        status['alert']),
+                    tuple(Decimal(f) for f in figures[:3]) + figures[3:])
+
+            # Accrued: 2 × 69.17 + 4 × 158.11 + 4 × 88.94 + 2 × 90.67
+            # = 138.34 + 632.44 + 355.76 + 181.34 = 1 307.88; the ASP pays
+            # the twelfths, 1 593.14; regularisation 1 307.88 - 1 593.14
+            # = -285.26, to pay back
+            for month, _, aid in expected:
+                self.assertEqual(agreement.accrue_aid(month).amount, aid)
+                self.assertEqual(
+                    agreement.record_monthly_payment(month).amount,
+                    Decimal('132.33') if month.month <= 10
+                    else Decimal('134.92'))
+            agreement = Agreement(agreement.id)
+            self.assertEqual((agreement.aid_accrued, agreement.aid_received,
+                    agreement.aid_regularisation),
+                (Decimal('1307.88'), Decimal('1593.14'), Decimal('-285.26')))
+
+            # Léa's exit on 2024-06-30: 6 × 70 = 420 h worked, examined
+            # (150 h or more in an AI); her path 2024-01-08 to 2024-06-30,
+            # 174 days + 1 = 175 days
+            lea_contract.hours = Decimal(420)
+            lea_contract.save()
+            exit = Exit(company=company, employee=lea, date=D(2024, 6, 30),
+                destination='cdi')
+            exit.save()
+            self.assertEqual((exit.entry_date, exit.path_days, exit.hours,
+                    exit.examined, exit.category),
+                (D(2024, 1, 8), 175, Decimal(420), True, 'durable'))
 
     @with_transaction()
     def test_aid_company_rule(self):
