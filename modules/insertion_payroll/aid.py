@@ -67,6 +67,13 @@ class Agreement(metaclass=PoolMeta):
         date = Transaction().context.get('date') or Date.today()
         result = {n: {} for n in names}
         for agreement in agreements:
+            # A draft being filled in (the web client reads it on each
+            # change): no figure until its hours, ETP and dates are known
+            if not (agreement.reference_hours and agreement.etp is not None
+                    and agreement.start_date and agreement.end_date):
+                for name in names:
+                    result[name][agreement.id] = None
+                continue
             status = agreement.etp_status(date)
             values = {
                 'etp_consumed': status['consumed'].quantize(

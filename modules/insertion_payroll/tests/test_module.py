@@ -5,7 +5,7 @@ from decimal import Decimal
 from trytond import backend
 from trytond.modules.account.tests import create_chart, get_fiscalyear
 from trytond.modules.company.tests import set_company
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, RequiredValidationError
 from trytond.modules.insertion.tests import InsertionTestMixin
 from trytond.pool import Pool
 from trytond.model import ModelSQL
@@ -736,6 +736,19 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
             self.assertEqual(
                 [r.amount for r in agreement.frozen_rates],
                 [Decimal(23458)] * 10 + [Decimal(24000)] * 2)
+
+    @with_transaction()
+    def test_agreement_without_hours(self):
+        """An AF saved without its reference hours is refused as a missing
+        field (its ETP figures computed before it crashed on them)"""
+        Agreement = Pool().get('insertion.agreement')
+        company = self.structure("Val Services", kind='ai')
+        with set_company(company):
+            agreement = Agreement(company=company, number='AI051240002A0M0',
+                measure='ai', start_date=D(2024, 1, 1),
+                end_date=D(2024, 12, 31), etp=Decimal(1))
+            with self.assertRaises(RequiredValidationError):
+                agreement.save()
 
     @with_transaction()
     def test_hand_worked_ai_year(self):
