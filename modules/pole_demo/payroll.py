@@ -10,11 +10,11 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from sql.aggregate import Count, Sum
 
+from trytond.modules.insertion_payroll.common import (
+    CENT, DEFAULT_ACCOUNTS, month_end)
+from trytond.modules.insertion_payroll.import_ import HOURS
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
-
-from .import_ import HOURS
-from .common import CENT, DEFAULT_ACCOUNTS, month_end
 
 # The hourly SMIC of the demo and the usual rates of a French payslip:
 # employee contributions about 22 % of the gross; employer contributions
