@@ -3,7 +3,8 @@
 Usage: python scripts/build_demo.py [-c CONFIG...] [config/demo.json]
 CONFIG: trytond configuration files (default config/trytond.conf; scripts/demo
 --postgresql adds one naming the server).
-The database must exist with the modules activated (scripts/demo does it).
+The database must exist with the modules activated, pole_demo (the builder,
+hub.demo) included (scripts/demo does it).
 Safe to run twice: what exists is kept.
 """
 import argparse
@@ -26,7 +27,7 @@ def main(path=ROOT / 'config' / 'demo.json', configs=None):
 
     database = definition['database']
     Pool(database).init()
-    from trytond.modules.hub.demo import BUILD_LOCK_TABLES
+    from trytond.modules.pole_demo.demo import BUILD_LOCK_TABLES
     extras = {'_lock_tables': list(BUILD_LOCK_TABLES)}
     while True:
         # Tryton asks to restart a transaction that must lock a table first.

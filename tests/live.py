@@ -435,6 +435,14 @@ def serve_built(directory, prefix, script, members, users):
         database.drop()
 
 
+def build_lock_tables():
+    """Server side, in a builder: the tables that onboarding members then
+    posting their moves lock, as the demo's build does (pole_demo): its
+    transaction takes them from the start, or each lock restarts it"""
+    from trytond.modules.hub.member import ONBOARDING_LOCK_TABLES
+    return ONBOARDING_LOCK_TABLES + ['account_journal_period']
+
+
 def create_users(spec, companies):
     """Server side, in a builder: the users of spec, {login: (keys, role)}
     where keys is a company key or a list of them (the first is the current

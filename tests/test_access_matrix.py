@@ -56,9 +56,9 @@ company, detail) and fails with the whole list, so that the fixes can be
 checked off one by one.  On a code base without these protections the
 test is expected to fail: that is how it is known to work.
 
-The database is the demo (scripts/build_demo.py's ``hub.demo.build``, then
-its year-end batch closing the previous year) reduced to the collective and
-three members, built server-side in a
+The database is the demo (module pole_demo: scripts/build_demo.py's
+``hub.demo.build``, then its year-end batch closing the previous year)
+reduced to the collective and three members, built server-side in a
 subprocess (``python tests/test_access_matrix.py build SPEC RESULT``) once
 every module is activated (cached by trytond's DB_CACHE), then served by
 one trytond.  SQLite by default, PostgreSQL when TRYTOND_DATABASE_URI is
@@ -163,7 +163,7 @@ def build(spec_path, result_path):
 
     from trytond.pool import Pool
     from trytond.transaction import Transaction, TransactionError
-    from trytond.modules.hub.demo import BUILD_LOCK_TABLES
+    from trytond.modules.pole_demo.demo import BUILD_LOCK_TABLES
     # The demo locks these tables: taking the locks from the start spares
     # restarts that each redo the whole demo.
     extras = {'_lock_tables': list(BUILD_LOCK_TABLES)}

@@ -19,7 +19,8 @@ from decimal import Decimal
 import pytest
 
 from live import (
-    RPCError, connect, create_users, read, search, serve_built)
+    RPCError, build_lock_tables, connect, create_users, read, search,
+    serve_built)
 
 MEMBERS = {
     'a': {
@@ -51,10 +52,9 @@ def build(spec_path, result_path):
 
     from trytond.pool import Pool
     from trytond.transaction import Transaction, TransactionError
-    from trytond.modules.hub.demo import BUILD_LOCK_TABLES
 
     spec = json.loads(open(spec_path).read())
-    extras = {'_lock_tables': list(BUILD_LOCK_TABLES)}
+    extras = {'_lock_tables': build_lock_tables()}
     while True:
         try:
             with Transaction().start(DB_NAME, 0, **extras) as transaction:

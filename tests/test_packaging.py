@@ -32,3 +32,32 @@ def test_wheel_has_every_module_file(tmp_path):
     expected = {'trytond/' + p for p in tracked if p.startswith('modules/')}
     assert len(expected) > 100
     assert sorted(expected - packaged) == []
+    # Every module is a trytond.modules entry point, the demo's too
+    info, = [n for n in packaged if n.endswith('.dist-info/entry_points.txt')]
+    with zipfile.ZipFile(wheel) as zip_:
+        entry_points = zip_.read(info).decode()
+    modules = sorted(p.parent.name for p in (ROOT / 'modules').glob(
+            '*/tryton.cfg'))
+    assert 'pole_demo' in modules
+    for name in modules:
+        assert f'{name} = trytond.modules.{name}\n' in entry_points
+
+
+def test_demo_only_in_pole_demo():
+    """The demo is its own module: no other module registers the demo's
+    model or depends on pole_demo, so a database of the production modules
+    has no hub.demo"""
+    import configparser
+    for cfg in sorted((ROOT / 'modules').glob('*/tryton.cfg')):
+        name = cfg.parent.name
+        config = configparser.ConfigParser()
+        config.read(cfg)
+        depends = (config.get('tryton', 'depends', fallback='').split()
+            + config.get('tryton', 'extras_depend', fallback='').split())
+        assert 'pole_demo' not in depends, name
+        demo = [p.name for p in cfg.parent.glob('*.py')
+            if "'hub.demo'" in p.read_text(encoding='utf-8')]
+        if name == 'pole_demo':
+            assert demo, name
+        else:
+            assert demo == [], name

@@ -19,7 +19,8 @@ from decimal import Decimal
 import pytest
 
 from live import (
-    RPCError, connect, create_users, read, search, serve_built)
+    RPCError, build_lock_tables, connect, create_users, read, search,
+    serve_built)
 
 # What each member gets; the figures differ so that a leak shows.
 MEMBERS = {
@@ -74,12 +75,11 @@ def build(spec_path, result_path):
 
     from trytond.pool import Pool
     from trytond.transaction import Transaction, TransactionError
-    from trytond.modules.hub.demo import BUILD_LOCK_TABLES
 
     # Onboarding and posting lock these tables: taking the locks from the
     # start spares restarts that each redo an onboarding (~50 s on
     # PostgreSQL).  The loop below still handles any other lock.
-    extras = {'_lock_tables': list(BUILD_LOCK_TABLES)}
+    extras = {'_lock_tables': build_lock_tables()}
     while True:
         # Tryton asks to restart a transaction that must lock a table first.
         try:

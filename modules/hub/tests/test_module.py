@@ -107,31 +107,6 @@ class HubTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(Member.books_language(company), 'en')
 
     @with_transaction()
-    def test_demo_france(self):
-        "The demo creates France once, which the wizard then proposes"
-        pool = Pool()
-        Demo = pool.get('hub.demo')
-        Country = pool.get('country.country')
-        OnboardStart = pool.get('hub.member.onboard.start')
-        self.assertIsNone(OnboardStart.default_country())
-
-        france = Demo.build_france()
-        self.assertEqual(Demo.build_france(), france)
-        self.assertEqual(
-            [(c.code, c.name) for c in Country.search([])],
-            [('FR', "France")])
-        self.assertEqual(OnboardStart.default_country(), france.id)
-
-        members = Demo.build_members([{
-                    'key': 'jardins', 'name': "Les Jardins du Val",
-                    'siret': '41234502700012', 'kind': 'aci',
-                    'chart': 'account_fr.root', 'joined': '2020-01-01',
-                    }], dt.date(2026, 11, 22))
-        address, = members['jardins'].company.party.addresses
-        self.assertEqual(address.country, france)
-        self.assertEqual(Country.search([]), [france])
-
-    @with_transaction()
     def test_employee_company_rule(self):
         "Employees are filtered by the user's companies"
         pool = Pool()

@@ -203,28 +203,3 @@ class VatTestCase(unittest.TestCase):
                     today.strftime('%Y-%m')):
                 Member._settle_vat(scop, today)
             self.assertEqual(Move.search([]), moves)
-
-    @with_transaction()
-    def test_demo_sales_taxed(self):
-        """The demo's sales of a VAT-liable member carry the 20 % tax lines:
-        1 200.00 a year, 100.00 a month, 20.00 of VAT in box 08"""
-        pool = Pool()
-        Demo = pool.get('hub.demo')
-        Member = pool.get('hub.member')
-        Period = pool.get('account.period')
-        TaxLine = pool.get('account.tax.line')
-        scop, _ = self.onboard()
-        Demo.build_income({'scop': scop}, {'scop': {'sales': 1200}},
-            dt.date(2025, 12, 15))
-        # December 2024 to November 2025: 100.00 and 20.00 of VAT a month
-        lines = TaxLine.search([('move_line.move.company', '=',
-                    scop.company.id)])
-        self.assertEqual(len(lines), 2 * 12)
-        self.assertEqual(
-            sum(l.amount for l in lines if l.type == 'tax'), D('240.00'))
-        with set_company(scop.company):
-            period = Period.find(
-                scop.company, date=dt.date(2025, 11, 30))
-            boxes = Member.ca3_boxes(period)
-        self.assertEqual(boxes['08'], (D('100.00'), D('20.00')))
-        self.assertEqual(boxes['28'], D('20.00'))

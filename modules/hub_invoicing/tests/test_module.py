@@ -180,52 +180,5 @@ class HubInvoicingTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(run.on_change_with_end_date(),
                 dt.date(2027, 2, 28))
 
-    @with_transaction()
-    def test_demo(self):
-        """The demo maps the members, makes the collective's four services
-        and bills the last complete month, once"""
-        pool = Pool()
-        Demo = pool.get('hub.demo')
-        Member = pool.get('hub.member')
-        ModelData = pool.get('ir.model.data')
-        Template = pool.get('account.account.template')
-        Invoice = pool.get('account.invoice')
-        Mapping = pool.get('hub.invoicing.mapping')
-        Service = pool.get('hub.service')
-
-        template = Template(ModelData.get_id('account_fr', 'root'))
-        start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
-        members = {key: Member.onboard(
-                    name, siret, kind, template, start, end,
-                    collective=key == 'collective')
-            for key, name, siret, kind in [
-                ('collective', "Collectif", '41234501900019', 'other'),
-                ('jardins', "Jardins", '41234502700012', 'aci'),
-                ('recyclerie', "Recyclerie", '41234503500015', 'aci')]}
-        today = dt.date(2026, 11, 22)
-        done = Demo.build_invoicing(members, today)
-        self.assertEqual(done['invoices'], 2)
-        # October, shares jardins:recyclerie of the four services: 3:2 of
-        # 4200.00, 1:1 of 1850.00, 2:1 of 2300.00 (1533.333 and 766.667:
-        # the cent to the larger remainder) and 1:1 of 950.00
-        totals = sorted((i.company.party.name, i.type, i.invoice_date,
-                i.state, i.total_amount) for i in Invoice.search([]))
-        self.assertEqual(totals, [
-                ("Collectif", 'out', dt.date(2026, 10, 31), 'posted',
-                    D('1680.00') + D('925.00') + D('766.67') + D('475.00')),
-                ("Collectif", 'out', dt.date(2026, 10, 31), 'posted',
-                    D('2520.00') + D('925.00') + D('1533.33') + D('475.00')),
-                ("Jardins", 'in', dt.date(2026, 10, 31), 'posted',
-                    D('5453.33')),
-                ("Recyclerie", 'in', dt.date(2026, 10, 31), 'posted',
-                    D('3846.67')),
-                ])
-        # Once: a second build makes nothing more
-        Demo.build_invoicing(members, today)
-        self.assertEqual(
-            (len(Invoice.search([])), len(Service.search([])),
-                len(Mapping.search([]))),
-            (4, 4, 2))
-
 
 del ModuleTestCase

@@ -985,43 +985,5 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
         self.assertEqual(Pass(pass_.id).start_date, D(2025, 1, 6))
         self.assertEqual(len(Suspension.search([])), 2)
 
-    @with_transaction()
-    def test_demo(self):
-        "The demo builder makes people in each ACI, AI and EI, once"
-        pool = Pool()
-        Agreement = pool.get('insertion.agreement')
-        Demo = pool.get('hub.demo')
-        Member = pool.get('hub.member')
-        Contract = pool.get('insertion.contract')
-        Exit = pool.get('insertion.exit')
-        today = pool.get('ir.date').today()
-        members = {}
-        for key, kind, siret in [
-                ('aci', 'aci', '41234502700012'),
-                ('ai', 'ai', '41234503500015')]:
-            self.structure(key, kind, siret)
-            members[key], = Member.search([('siret', '=', siret)])
-        done = Demo.build_insertion(members, today, people=12)
-        self.assertEqual(
-            sum(d['people'] for d in done.values()), 12)
-        # Every AF of the ACI and the AI has its aid, unconfirmed where the
-        # rate is not published (2025 on)
-        agreements = Agreement.search([])
-        self.assertEqual(
-            {a.measure for a in agreements}, {'aci', 'ai'})
-        self.assertTrue(all(
-                a.state == 'valid' and a.total_aid for a in agreements))
-        if today >= D(2025, 1, 1):
-            self.assertFalse(all(a.rate_confirmed for a in agreements))
-        contracts = Contract.search([])
-        self.assertEqual(
-            len(contracts),
-            sum(d['contracts'] + d['renewals'] for d in done.values()))
-        self.assertEqual(
-            len(Exit.search([])), sum(d['exits'] for d in done.values()))
-        self.assertEqual(
-            Demo.build_insertion(members, today, people=12),
-            {'skipped': True})
-
 
 del ModuleTestCase

@@ -2,9 +2,8 @@
 import datetime as dt
 
 from trytond.model import Model
+from trytond.modules.hub.member import ONBOARDING_LOCK_TABLES
 from trytond.pool import Pool
-
-from .member import ONBOARDING_LOCK_TABLES
 
 # What a build locks (onboarding, then posting moves): its transaction takes
 # them from the start, or each restarts the whole build.
@@ -14,8 +13,10 @@ BUILD_LOCK_TABLES = ONBOARDING_LOCK_TABLES + ['account_journal_period']
 class Demo(Model):
     """Demo pôle builder
 
-    Runs server-side in one transaction.  Later modules extend `build` (or the
-    `build_*` steps) through the pool to add their own demo data.
+    Runs server-side in one transaction.  The demo data of the optional
+    modules extend `build` from their own file, registered by a
+    `[register <module>]` section of tryton.cfg when that module is
+    activated.
     """
     __name__ = 'hub.demo'
 

@@ -7,10 +7,9 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from trytond.modules.hub_bookkeeping.vat import company_tax, taxed_lines
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
-
-from .vat import company_tax, taxed_lines
 
 CENT = Decimal('0.01')
 # (key of the amount, description, accounts to credit in order, monthly):

@@ -11,12 +11,18 @@ from dateutil.relativedelta import relativedelta
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-FIRST_NAMES = [
-    "Amina", "Bernard", "Chloé", "David", "Élodie", "Fatou", "Georges",
-    "Hélène", "Ibrahim", "Julie", "Karim", "Laura", "Mehdi", "Nadia",
-    "Olivier", "Pauline", "Quentin", "Rachid", "Sophie", "Thierry", "Inès",
-    "Yannick", "Zoé", "Luc", "Martine", "Samir", "Céline", "Jordan",
-    ]
+# A person's first name is drawn among those of the gender of the profile
+FIRST_NAMES = {
+    'female': [
+        "Amina", "Chloé", "Élodie", "Fatou", "Hélène", "Julie", "Laura",
+        "Nadia", "Pauline", "Sophie", "Inès", "Zoé", "Martine", "Céline",
+        ],
+    'male': [
+        "Bernard", "David", "Georges", "Ibrahim", "Karim", "Mehdi",
+        "Olivier", "Quentin", "Rachid", "Thierry", "Yannick", "Luc", "Samir",
+        "Jordan",
+        ],
+    }
 LAST_NAMES = [
     "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit",
     "Durand", "Leroy", "Moreau", "Simon", "Laurent", "Lefebvre", "Michel",
@@ -127,7 +133,9 @@ class Demo(metaclass=PoolMeta):
         stats = {'people': 0, 'contracts': 0, 'renewals': 0,
             'suspensions': 0, 'exits': 0}
         for i in range(count):
-            name = '%s %s' % (rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
+            gender = rng.choice(['female', 'male'])
+            name = '%s %s' % (
+                rng.choice(FIRST_NAMES[gender]), rng.choice(LAST_NAMES))
             party = Party(name=name)
             party.save()
             employee = Employee(company=company, party=party)
@@ -137,7 +145,7 @@ class Demo(metaclass=PoolMeta):
                 days=rng.randrange(18 * 365, 62 * 365))
             Profile(
                 company=company, employee=employee, birth_date=birth,
-                eligibility_date=start, gender=rng.choice(['female', 'male']),
+                eligibility_date=start, gender=gender,
                 rsa=rng.random() < 0.4, ass=rng.random() < 0.1,
                 aah=rng.random() < 0.08, rqth=rng.random() < 0.12,
                 qpv=rng.random() < 0.3, zrr=rng.random() < 0.1,
@@ -186,8 +194,10 @@ class Demo(metaclass=PoolMeta):
                 stats['renewals'] += 1
                 last = renewal
             if rng.random() < 0.06:
-                suspension_start = max(
-                    start, today - dt.timedelta(days=rng.randrange(20, 300)))
+                # From the last hiring on (a renewal is one), insertion's
+                # earliest start (Suspension.minimum_start)
+                suspension_start = max(last.start_date,
+                    today - dt.timedelta(days=rng.randrange(20, 300)))
                 Suspension(
                     pass_=pass_, reason='contract_suspended',
                     start_date=suspension_start,

@@ -10,11 +10,11 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from sql.aggregate import Count, Sum
 
+from trytond.modules.insertion_payroll.common import (
+    CENT, DEFAULT_ACCOUNTS, month_end)
+from trytond.modules.insertion_payroll.import_ import HOURS
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
-
-from .import_ import HOURS
-from .common import CENT, DEFAULT_ACCOUNTS, month_end
 
 # The hourly SMIC of the demo and the usual rates of a French payslip:
 # employee contributions about 22 % of the gross; employer contributions
@@ -249,40 +249,8 @@ class Demo(metaclass=PoolMeta):
 
     @classmethod
     def _payroll_shared_billing(cls, members, facilitator, months, today):
-        """The hub_invoicing service billing the facilitator's time on his
-        hours, and the billing run of hub_invoicing's demo (the last
-        complete month, already run before the payroll existed) run again
-        for it: a second invoice per member served"""
-        pool = Pool()
-        try:
-            Service = pool.get('hub.service')
-            Run = pool.get('hub.billing.run')
-            Account = pool.get('account.account')
-        except KeyError:  # hub_invoicing not activated
-            return None
-        collective = members.get('collective')
-        if not collective or not facilitator:
-            return None
-        company = collective.company
-        accounts = Account.search([
-                ('company', '=', company.id), ('code', '=', '706')], limit=1)
-        with Transaction().set_context(company=company.id):
-            service = Service(name=SHARED_SERVICE, company=company,
-                cost=SHARED_COST, key='shared_hours',
-                shared_employee=facilitator, periodicity='month',
-                account=accounts[0] if accounts else None)
-            service.save()
-            # The month of hub_invoicing's demo run
-            start = today.replace(day=1) - relativedelta(months=1)
-            if start.year != today.year:
-                start = today.replace(day=1)
-            if start not in months:  # no time recorded for it
-                return {'service': service.rec_name}
-            run = Run.get_run(company, 'month', start)
-            Run.process([run])
-            run = Run(run.id)
-            return {'service': service.rec_name, 'run': run.rec_name,
-                'invoices': len(run.invoices)}
+        "The billing of the facilitator's time: with hub_invoicing only"
+        return None
 
     @classmethod
     def _payroll_aid(cls, members, months):
@@ -317,3 +285,42 @@ class Demo(metaclass=PoolMeta):
         return {'lines': count,
             'gross': Decimal(str(gross or 0)).quantize(CENT),
             'hours_paid': Decimal(str(hours[0] or 0)).quantize(CENT)}
+
+
+class DemoSharedBilling(metaclass=PoolMeta):
+    "The facilitator's time billed, when hub_invoicing is activated too"
+    __name__ = 'hub.demo'
+
+    @classmethod
+    def _payroll_shared_billing(cls, members, facilitator, months, today):
+        """The hub_invoicing service billing the facilitator's time on his
+        hours, and the billing run of hub_invoicing's demo (the last
+        complete month, already run before the payroll existed) run again
+        for it: a second invoice per member served"""
+        pool = Pool()
+        Service = pool.get('hub.service')
+        Run = pool.get('hub.billing.run')
+        Account = pool.get('account.account')
+        collective = members.get('collective')
+        if not collective or not facilitator:
+            return None
+        company = collective.company
+        accounts = Account.search([
+                ('company', '=', company.id), ('code', '=', '706')], limit=1)
+        with Transaction().set_context(company=company.id):
+            service = Service(name=SHARED_SERVICE, company=company,
+                cost=SHARED_COST, key='shared_hours',
+                shared_employee=facilitator, periodicity='month',
+                account=accounts[0] if accounts else None)
+            service.save()
+            # The month of hub_invoicing's demo run
+            start = today.replace(day=1) - relativedelta(months=1)
+            if start.year != today.year:
+                start = today.replace(day=1)
+            if start not in months:  # no time recorded for it
+                return {'service': service.rec_name}
+            run = Run.get_run(company, 'month', start)
+            Run.process([run])
+            run = Run(run.id)
+            return {'service': service.rec_name, 'run': run.rec_name,
+                'invoices': len(run.invoices)}

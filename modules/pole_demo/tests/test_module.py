@@ -1,0 +1,249 @@
+# This file is part of Pôle.
+"""The demo's builders, each on a small pôle with figures worked by hand;
+the whole demo is built by scripts/build_demo.py (and tests/ builds a
+reduced one for the access matrix)."""
+import datetime as dt
+from decimal import Decimal as D
+
+from trytond.modules.company.tests import set_company
+from trytond.modules.hub.tests.tools import create_company
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+from ..insertion import FIRST_NAMES
+
+
+class PoleDemoTestCase(ModuleTestCase):
+    "Test Pôle Demo module"
+    module = 'pole_demo'
+    # Every optional part of the demo
+    extras = ['hub_bookkeeping', 'hub_invoicing', 'insertion',
+        'insertion_payroll']
+
+    def onboard(self, members, start=dt.date(2026, 1, 1),
+            end=dt.date(2026, 12, 31), chart='account_fr.root'):
+        "Onboard (key, name, SIRET, kind, VAT liable) on a fiscal year"
+        pool = Pool()
+        Member = pool.get('hub.member')
+        ModelData = pool.get('ir.model.data')
+        Template = pool.get('account.account.template')
+        template = Template(ModelData.get_id(*chart.split('.', 1)))
+        return {key: Member.onboard(
+                    name, siret, kind, template, start, end,
+                    vat_liable=vat_liable, collective=key == 'collective')
+            for key, name, siret, kind, vat_liable in members}
+
+    @with_transaction()
+    def test_demo_france(self):
+        "The demo creates France once, which the wizard then proposes"
+        pool = Pool()
+        Demo = pool.get('hub.demo')
+        Country = pool.get('country.country')
+        OnboardStart = pool.get('hub.member.onboard.start')
+        self.assertIsNone(OnboardStart.default_country())
+
+        france = Demo.build_france()
+        self.assertEqual(Demo.build_france(), france)
+        self.assertEqual(
+            [(c.code, c.name) for c in Country.search([])],
+            [('FR', "France")])
+        self.assertEqual(OnboardStart.default_country(), france.id)
+
+        members = Demo.build_members([{
+                    'key': 'jardins', 'name': "Les Jardins du Val",
+                    'siret': '41234502700012', 'kind': 'aci',
+                    'chart': 'account_fr.root', 'joined': '2020-01-01',
+                    }], dt.date(2026, 11, 22))
+        address, = members['jardins'].company.party.addresses
+        self.assertEqual(address.country, france)
+        self.assertEqual(Country.search([]), [france])
+
+    @with_transaction()
+    def test_demo_income(self):
+        """The demo posts each member's opening funds and its yearly income
+        in twelve months on the bank (VAT on a VAT-liable member's sales),
+        opening the fiscal year it needs; once"""
+        pool = Pool()
+        Demo = pool.get('hub.demo')
+        Move = pool.get('account.move')
+        Line = pool.get('account.move.line')
+        FiscalYear = pool.get('account.fiscalyear')
+
+        members = self.onboard([
+                ('atelier', "Atelier", '41234502700012', 'aci', False),
+                ('scop', "SCOP", '41234503500015', 'ei', True),
+                ])
+        values = {
+            'atelier': {'funds': 1000, 'sales': 1000, 'subsidies': 600},
+            'scop': {'sales': 1200},
+            }
+        # November 2025 to October 2026: 2025 is opened for both
+        done = Demo.build_income(members, values, dt.date(2026, 11, 22))
+        self.assertEqual(done, {'moves': 1 + 12 + 12 + 12,
+                'total': D('2800.00')})
+
+        def balances(member):
+            result = {}
+            for line in Line.search([
+                        ('move.company', '=', member.company.id)]):
+                code = line.account.code
+                result[code] = (result.get(code, D(0))
+                    + line.debit - line.credit)
+            return result
+        # 1000.00 of sales: 11 months of 83.33 and 83.37 in October
+        self.assertEqual(balances(members['atelier']), {
+                '5121': D('2600.00'), '10131': D('-1000.00'),
+                '706': D('-1000.00'), '740': D('-600.00')})
+        october = Line.search([
+                ('move.company', '=', members['atelier'].company.id),
+                ('account.code', '=', '706'),
+                ('move.date', '=', dt.date(2026, 10, 31))])
+        self.assertEqual([l.credit for l in october], [D('83.37')])
+        # 100.00 a month and 20.00 of VAT
+        self.assertEqual(balances(members['scop']), {
+                '5121': D('1440.00'), '706': D('-1200.00'),
+                '44571': D('-240.00')})
+        self.assertEqual(
+            sorted(f.name for f in FiscalYear.search([
+                        ('company', '=', members['scop'].company.id)])),
+            ['2025', '2026'])
+        self.assertEqual(
+            {m.state for m in Move.search([])}, {'posted'})
+
+        # Once: a second build posts nothing more
+        Demo.build_income(members, values, dt.date(2026, 11, 22))
+        self.assertEqual(len(Move.search([])), 37)
+
+    @with_transaction()
+    def test_demo_sales_taxed(self):
+        """The demo's sales of a VAT-liable member carry the 20 % tax lines:
+        1 200.00 a year, 100.00 a month, 20.00 of VAT in box 08"""
+        pool = Pool()
+        Demo = pool.get('hub.demo')
+        Member = pool.get('hub.member')
+        Period = pool.get('account.period')
+        TaxLine = pool.get('account.tax.line')
+        scop = self.onboard(
+            [('scop', "SCOP", '41234503500015', 'ei', True)],
+            dt.date(2025, 1, 1), dt.date(2025, 12, 31))['scop']
+        Demo.build_income({'scop': scop}, {'scop': {'sales': 1200}},
+            dt.date(2025, 12, 15))
+        # December 2024 to November 2025: 100.00 and 20.00 of VAT a month
+        lines = TaxLine.search([('move_line.move.company', '=',
+                    scop.company.id)])
+        self.assertEqual(len(lines), 2 * 12)
+        self.assertEqual(
+            sum(l.amount for l in lines if l.type == 'tax'), D('240.00'))
+        with set_company(scop.company):
+            period = Period.find(
+                scop.company, date=dt.date(2025, 11, 30))
+            boxes = Member.ca3_boxes(period)
+        self.assertEqual(boxes['08'], (D('100.00'), D('20.00')))
+        self.assertEqual(boxes['28'], D('20.00'))
+
+    @with_transaction()
+    def test_demo_invoicing(self):
+        """The demo maps the members, makes the collective's four services
+        and bills the last complete month, once"""
+        pool = Pool()
+        Demo = pool.get('hub.demo')
+        Invoice = pool.get('account.invoice')
+        Mapping = pool.get('hub.invoicing.mapping')
+        Service = pool.get('hub.service')
+
+        members = self.onboard([
+                ('collective', "Collectif", '41234501900019', 'other', False),
+                ('jardins', "Jardins", '41234502700012', 'aci', False),
+                ('recyclerie', "Recyclerie", '41234503500015', 'aci', False),
+                ])
+        today = dt.date(2026, 11, 22)
+        done = Demo.build_invoicing(members, today)
+        self.assertEqual(done['invoices'], 2)
+        # October, shares jardins:recyclerie of the four services: 3:2 of
+        # 4200.00, 1:1 of 1850.00, 2:1 of 2300.00 (1533.333 and 766.667:
+        # the cent to the larger remainder) and 1:1 of 950.00
+        totals = sorted((i.company.party.name, i.type, i.invoice_date,
+                i.state, i.total_amount) for i in Invoice.search([]))
+        self.assertEqual(totals, [
+                ("Collectif", 'out', dt.date(2026, 10, 31), 'posted',
+                    D('1680.00') + D('925.00') + D('766.67') + D('475.00')),
+                ("Collectif", 'out', dt.date(2026, 10, 31), 'posted',
+                    D('2520.00') + D('925.00') + D('1533.33') + D('475.00')),
+                ("Jardins", 'in', dt.date(2026, 10, 31), 'posted',
+                    D('5453.33')),
+                ("Recyclerie", 'in', dt.date(2026, 10, 31), 'posted',
+                    D('3846.67')),
+                ])
+        # Once: a second build makes nothing more
+        Demo.build_invoicing(members, today)
+        self.assertEqual(
+            (len(Invoice.search([])), len(Service.search([])),
+                len(Mapping.search([]))),
+            (4, 4, 2))
+
+    def structure(self, name, kind, siret):
+        "A member structure of kind, without its books"
+        Member = Pool().get('hub.member')
+        member = Member(company=create_company(name), kind=kind, siret=siret,
+            joined=dt.date(2020, 1, 1))
+        member.save()
+        return member
+
+    @with_transaction()
+    def test_demo_insertion(self):
+        "The demo builder makes people in each ACI, AI and EI, once"
+        pool = Pool()
+        Agreement = pool.get('insertion.agreement')
+        Demo = pool.get('hub.demo')
+        Contract = pool.get('insertion.contract')
+        Exit = pool.get('insertion.exit')
+        Profile = pool.get('insertion.employee.profile')
+        today = pool.get('ir.date').today()
+        members = {
+            'aci': self.structure('aci', 'aci', '41234502700012'),
+            'ai': self.structure('ai', 'ai', '41234503500015'),
+            }
+        done = Demo.build_insertion(members, today, people=12)
+        self.assertEqual(
+            sum(d['people'] for d in done.values()), 12)
+        # Every AF of the ACI and the AI has its aid, unconfirmed where the
+        # rate is not published (2025 on)
+        agreements = Agreement.search([])
+        self.assertEqual(
+            {a.measure for a in agreements}, {'aci', 'ai'})
+        self.assertTrue(all(
+                a.state == 'valid' and a.total_aid for a in agreements))
+        if today >= dt.date(2025, 1, 1):
+            self.assertFalse(all(a.rate_confirmed for a in agreements))
+        contracts = Contract.search([])
+        self.assertEqual(
+            len(contracts),
+            sum(d['contracts'] + d['renewals'] for d in done.values()))
+        self.assertEqual(
+            len(Exit.search([])), sum(d['exits'] for d in done.values()))
+        # Each person's gender is that of the first name
+        genders = {n: g for g, names in FIRST_NAMES.items() for n in names}
+        profiles = Profile.search([])
+        self.assertEqual(len(profiles), 12)
+        self.assertEqual(
+            [(p.employee.party.name, p.gender) for p in profiles],
+            [(p.employee.party.name,
+                    genders[p.employee.party.name.split(' ', 1)[0]])
+                for p in profiles])
+        self.assertEqual(
+            Demo.build_insertion(members, today, people=12),
+            {'skipped': True})
+
+    def test_first_names(self):
+        "A first name is of one gender only, and both have as many"
+        female, male = FIRST_NAMES['female'], FIRST_NAMES['male']
+        self.assertEqual(set(female) & set(male), set())
+        self.assertEqual(len(female), len(male))
+        self.assertEqual(len(set(female + male)), len(female + male))
+        for name in ["Amina", "Chloé", "Hélène", "Martine"]:
+            self.assertIn(name, female)
+        for name in ["Bernard", "Georges", "Karim", "Thierry"]:
+            self.assertIn(name, male)
+
+
+del ModuleTestCase
