@@ -1,12 +1,20 @@
 # This file is part of Pôle.
 import datetime as dt
+import os
+from decimal import Decimal as D
+
+from lxml import etree
 
 from trytond.i18n import gettext
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
-from ..exceptions import BankAccountError
+from ..exceptions import BankAccountError, StatementFileError
+from ..statement import import_camt053
+
+CAMT = os.path.join(os.path.dirname(__file__), 'camt053_atelier.xml')
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 # Valid French IBANs (check digits 76 and 14), as a RIB prints them
@@ -166,6 +174,109 @@ class HubBankTestCase(CompanyTestMixin, ModuleTestCase):
                 iban='FR76 3000 6000 0112 3456 7890 188'),
             "Impossible d'intégrer « Atelier » : l'IBAN "
             "« FR76 3000 6000 0112 3456 7890 188 » n'est pas valide.")
+
+
+    @with_transaction()
+    def test_import_camt053(self):
+        """Atelier's March statement goes to Atelier's journal through the
+        hub's wizard, whatever the context company: 3 lines, 1 000.00 to
+        1 087.50; the SCOP's IBAN of the third line names its party"""
+        pool = Pool()
+        Statement = pool.get('account.statement')
+        Journal = pool.get('account.statement.journal')
+        Import = pool.get('hub.bank.statement.import', type='wizard')
+
+        atelier = onboard("Atelier", '41234502700012', iban=IBAN_ATELIER)
+        scop = onboard("SCOP", '41234503500015', iban=IBAN_SCOP)
+        with open(CAMT, 'rb') as file_:
+            data = file_.read()
+
+        with Transaction().set_context(company=scop.company.id):
+            session_id, _, _ = Import.create()
+            result = Import.execute(session_id, {
+                    'start': {
+                        'file_': data,
+                        'filename': 'releve-mars.xml',
+                        },
+                    }, 'import_')
+            Import.delete(session_id)
+        (action, action_data), = result['actions']
+        statement, = Statement.browse(action_data['res_id'])
+        journal, = Journal.search([('company', '=', atelier.company.id)])
+        self.assertEqual(statement.company, atelier.company)
+        self.assertEqual(statement.journal, journal)
+        self.assertEqual(statement.name, 'ATELIER-2026-03')
+        self.assertEqual(statement.date, dt.date(2026, 3, 31))
+        self.assertEqual(statement.start_balance, D('1000.00'))
+        self.assertEqual(statement.end_balance, D('1087.50'))
+        self.assertEqual(statement.total_amount, D('87.50'))
+        self.assertEqual(statement.number_of_lines, 3)
+        self.assertEqual(statement.state, 'draft')
+        self.assertEqual(statement.origin_file, data)
+        self.assertEqual(
+            [(o.date, o.amount, o.number) for o in statement.origins], [
+                (dt.date(2026, 3, 5), D('250.00'), '0001'),
+                (dt.date(2026, 3, 10), D('-62.50'), '0002'),
+                (dt.date(2026, 3, 20), D('-100.00'), '0003'),
+                ])
+        asp, urssaf, to_scop = statement.origins
+        self.assertEqual(
+            asp.information['camt_remittance_information'],
+            'AIDE AU POSTE 02/2026')
+        self.assertIsNone(asp.party)  # the ASP's account is no one's here
+        self.assertEqual(to_scop.party, scop.company.party)
+        self.assertEqual(
+            Statement.search([('company', '=', scop.company.id)]), [])
+
+    @with_transaction()
+    def test_import_camt053_refused(self):
+        """An IBAN of no member (printed by 4), a file of two members, a
+        malformed or foreign XML: named errors, no statement written"""
+        pool = Pool()
+        Statement = pool.get('account.statement')
+        Origin = pool.get('account.statement.origin')
+
+        onboard("Atelier", '41234502700012', iban=IBAN_ATELIER)
+        onboard("SCOP", '41234503500015', iban=IBAN_SCOP)
+        with open(CAMT, 'rb') as file_:
+            data = file_.read()
+
+        unknown = data.replace(
+            b'<IBAN>FR7630006000011234567890189</IBAN>',
+            b'<IBAN>DE89370400440532013000</IBAN>')
+        self.assertNotEqual(unknown, data)
+        root = etree.fromstring(data)
+        ns = {'c': 'urn:iso:std:iso:20022:tech:xsd:camt.053.001.02'}
+        statement, = root.xpath('//c:Stmt', namespaces=ns)
+        other = etree.fromstring(etree.tostring(statement))
+        other.find('./c:Acct/c:Id/c:IBAN', ns).text = (
+            'FR1420041010050500013M02606')
+        statement.addnext(other)
+        two = etree.tostring(root)
+        for content, message in [
+                (unknown, '"mars.xml" is the statement of the account '
+                    'DE89 3704 0044 0532 0130 00, which is the bank account '
+                    'of no member'),
+                (two, r'"mars.xml" has the statements of several members '
+                    r'\(Atelier, SCOP\)'),
+                (data[:-40], r'"mars.xml" is not a CAMT.053 statement: its '
+                    r'XML is malformed \(.*line'),
+                (b'', '"mars.xml" is not a CAMT.053 statement: its XML'),
+                (b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:'
+                    b'pain.001.001.03"><CstmrCdtTrfInitn/></Document>',
+                    r'"mars.xml" is not a CAMT.053 statement: it has no '
+                    r'statement'),
+                (data.replace(b'<IBAN>FR7630006000011234567890189</IBAN>',
+                        b'<Othr><Id>12345</Id></Othr>'),
+                    '"ATELIER-2026-03" of the file "mars.xml" gives no IBAN'),
+                ]:
+            with self.subTest(message=message):
+                with self.assertRaisesRegex(StatementFileError, message):
+                    import_camt053(content, 'mars.xml')
+        self.assertEqual(Statement.search([], count=True), 0)
+        self.assertEqual(Origin.search([], count=True), 0)
+        # The same file with the member's IBAN is imported
+        self.assertEqual(len(import_camt053(data, 'mars.xml')), 1)
 
 
 del ModuleTestCase
