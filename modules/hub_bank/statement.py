@@ -5,6 +5,7 @@ from lxml import etree
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
@@ -48,12 +49,14 @@ def import_camt053(data, filename=None):
     whose bank account its statements name, with account_statement_sepa's
     import run in that member's company; return the statements.
 
-    A file naming an IBAN of no member, or of several members, is refused
-    before anything is written."""
+    A file naming an IBAN of no member, or of several members, or of a
+    member whose books are not given to the user, is refused before
+    anything is written."""
     pool = Pool()
     Member = pool.get('hub.member')
     Statement = pool.get('account.statement')
     Import = pool.get('account.statement.import', type='wizard')
+    User = pool.get('res.user')
 
     name = filename or 'CAMT.053'
     members = []
@@ -70,10 +73,19 @@ def import_camt053(data, filename=None):
                 'hub_bank.msg_camt_several_members', file=name,
                 members=', '.join(m.rec_name for m in members)))
     member, = members
+    transaction = Transaction()
+    if transaction.user:
+        # The companies given, not only the current one: the import works
+        # in the member's company, as the company switcher would.
+        user = User(transaction.user)
+        if member.company not in user.companies:
+            raise AccessError(gettext(
+                    'hub_bank.msg_camt_no_company_access', file=name,
+                    member=member.rec_name))
     company = member.company.id
-    # The stock wizard creates the statements in its form's company; the
-    # hub's wizard check refuses a company that is not the user's.
-    with Transaction().set_context(company=company):
+    # The stock wizard creates the statements in its form's company and
+    # finds the journal under the record rules of the companies worked in.
+    with transaction.set_context(company=company, _companies=[company]):
         session_id, _, _ = Import.create()
         try:
             result = Import.execute(session_id, {

@@ -7,6 +7,7 @@ from lxml import etree
 
 from trytond.i18n import gettext
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -277,6 +278,62 @@ class HubBankTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(Origin.search([], count=True), 0)
         # The same file with the member's IBAN is imported
         self.assertEqual(len(import_camt053(data, 'mars.xml')), 1)
+
+
+    @with_transaction()
+    def test_import_camt053_accountant(self):
+        """The collective's accountant (her role, access checks on, working
+        in the SCOP) imports Atelier's file into Atelier; a user of the
+        accountants' group given the SCOP's books only is refused it,
+        nothing written"""
+        pool = Pool()
+        User = pool.get('res.user')
+        UserRole = pool.get('res.user.role')
+        ModelData = pool.get('ir.model.data')
+        Statement = pool.get('account.statement')
+        Import = pool.get('hub.bank.statement.import', type='wizard')
+
+        atelier = onboard("Atelier", '41234502700012', iban=IBAN_ATELIER)
+        scop = onboard("SCOP", '41234503500015', iban=IBAN_SCOP)
+        with open(CAMT, 'rb') as file_:
+            data = file_.read()
+        role = ModelData.get_id('hub', 'role_accountant')
+
+        def accountant(login, companies, **values):
+            user = User(login=login, companies=companies,
+                company=scop.company, **values)
+            user.save()
+            return user
+
+        def run(user):
+            with Transaction().set_user(user.id), Transaction().set_context(
+                    company=user.company.id, _check_access=True):
+                session_id, _, _ = Import.create()
+                try:
+                    result = Import.execute(session_id, {
+                            'start': {'file_': data, 'filename': 'mars.xml'},
+                            }, 'import_')
+                finally:
+                    Import.delete(session_id)
+            (_, action_data), = result['actions']
+            return Statement.browse(action_data['res_id'])
+
+        # The role gives her every member's books (hub grants them)
+        statement, = run(accountant(
+                'comptable', [scop.company], roles=[UserRole(role=role)]))
+        self.assertEqual(statement.company, atelier.company)
+        self.assertEqual(statement.end_balance, D('1087.50'))
+        Statement.delete([statement])
+
+        with self.assertRaisesRegex(AccessError,
+                '"mars.xml": it is the statement of "Atelier", whose books'):
+            run(accountant('comptable-scop', [scop.company], groups=[
+                        ModelData.get_id('hub', 'group_hub_accountant'),
+                        ModelData.get_id('account', 'group_account'),
+                        ModelData.get_id(
+                            'account_statement', 'group_statement'),
+                        ]))
+        self.assertEqual(Statement.search([], count=True), 0)
 
 
 del ModuleTestCase
