@@ -418,17 +418,23 @@ class Onboard(Wizard):
     open_ = StateAction('hub.act_member_form')
 
     def transition_onboard(self):
-        pool = Pool()
-        Member = pool.get('hub.member')
+        Member = Pool().get('hub.member')
+        Member.onboard(**self.get_onboard_values())
+        return 'open_'
+
+    def get_onboard_values(self):
+        """The keyword arguments of hub.member's onboard, from the form:
+        modules that add fields to the form add their values here"""
         start = self.start
-        Member.onboard(
-            start.name, start.siret, start.kind, start.account_template,
-            start.fiscalyear_start, start.fiscalyear_end,
+        return dict(
+            name=start.name, siret=start.siret, kind=start.kind,
+            account_template=start.account_template,
+            fiscalyear_start=start.fiscalyear_start,
+            fiscalyear_end=start.fiscalyear_end,
             street=start.street, postal_code=start.postal_code,
             city=start.city, country=start.country,
             vat_liable=start.vat_liable, joined=start.joined,
             collective=start.collective)
-        return 'open_'
 
     def do_open_(self, action):
         Member = Pool().get('hub.member')
