@@ -17,6 +17,7 @@ from sql.conditionals import Case, Coalesce
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.hub.format import format_date
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
 from trytond.transaction import Transaction, TransactionError
@@ -220,7 +221,7 @@ class Member(metaclass=PoolMeta):
         if not fiscalyears:
             raise BookkeepingError(gettext(
                     'hub_bookkeeping.msg_no_fiscalyear_at_date',
-                    member=member.rec_name, date=date.isoformat()))
+                    member=member.rec_name, date=format_date(date)))
         return fiscalyears[0]
 
     @classmethod
@@ -336,7 +337,7 @@ class Member(metaclass=PoolMeta):
         if not periods:
             raise BookkeepingError(gettext(
                     'hub_bookkeeping.msg_no_period_at_date',
-                    member=member.rec_name, date=date.strftime('%d/%m/%Y')))
+                    member=member.rec_name, date=format_date(date)))
         return periods[0]
 
     @classmethod

@@ -281,8 +281,8 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
                     'Line 4: the month 05/2026 is outside the contracts',
                     'Line 5: -1 hours in a month is impossible',
                     'Line 6: 251 hours in a month is impossible',
-                    'Line 7: gross 1000 - contributions 200 - tax 0 = 800, '
-                    'not the net pay 799.98',
+                    'Line 7: gross 1 000,00 - contributions 200,00 - tax '
+                    '0,00 = 800,00, not the net pay 799,98',
                     'Line 8: the month 02/2026 of "Salarié A2" is already '
                     'imported',
                     'Line 9: the month 05/2026 of "Salarié A1" is already on '
