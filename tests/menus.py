@@ -11,6 +11,8 @@ filters them), gets each entry's actions as a click does
   ``rec_name`` of what a Many2One or Reference points to, as sao shows
   them) and, for a form, the lines of its One2Many and Many2Many fields
   read with their model's list view;
+- a board (a window without model): its view (``ir.ui.view.view_get``)
+  and each of its actions (``ir.action.act_window.get``) opened as a window;
 - a wizard: ``create`` and its first state, then ``delete``;
 - a report: not run; its model must be readable.
 
@@ -18,6 +20,7 @@ Each call that fails gives a Problem (menu path, call, the error); the
 pages' outcomes are also kept per menu (`Opened`) for other checks.
 """
 import collections
+import re
 import urllib.error
 
 from trytond.pyson import PYSONDecoder
@@ -31,6 +34,8 @@ Opened = collections.namedtuple('Opened', ['menu', 'type', 'model'])
 FORM_RECORDS = 20
 LINES = 20
 REFERENCE = {'many2one', 'reference', 'one2one'}
+# The actions of a board view, as sao reads them
+BOARD_ACTION = re.compile(r'<action\b[^>]*\bname="([^"]+)"')
 X2MANY = {'one2many', 'many2many'}
 
 
@@ -101,7 +106,9 @@ class Walker:
 
     def open(self, menu, action, data):
         kind = action['type']
-        if kind == 'ir.action.act_window':
+        if kind == 'ir.action.act_window' and not action['res_model']:
+            self.board(menu, action, data)
+        elif kind == 'ir.action.act_window':
             self.opened.append(Opened(menu, kind, action['res_model']))
             self.window(menu, action, data)
         elif kind == 'ir.action.wizard':
@@ -117,6 +124,21 @@ class Walker:
                     self.problems.append(Problem(menu, 'report %s' % (
                                 action['report_name']),
                             '%s not readable' % model))
+
+    def board(self, menu, action, data):
+        "A board: its view, then each of its actions as a window"
+        kind = action['type']
+        views = action.get('views') or []
+        view = self.call(menu, 'view_get', 'ir.ui.view',
+            views[0][0] if views else None, context=self.client.ctx)
+        if view is None:
+            return
+        for name in BOARD_ACTION.findall(view['arch']):
+            inner = self.call(menu, 'get', 'ir.action.act_window', name,
+                context=self.client.ctx)
+            if inner is not None:
+                self.opened.append(Opened(menu, kind, inner['res_model']))
+                self.window(menu, inner, data)
 
     def window(self, menu, action, data):
         session = self.client.ctx

@@ -166,6 +166,17 @@ class TrialBalanceStart(MemberReportStartMixin, ModelView):
             ('type', '=', 'standard'),
             ],
         help="Shown beside the period just before it.")
+    format = fields.Selection([
+            ('ods', "Spreadsheet (ODS)"),
+            ('odt', "Text (ODT)"),
+            ], "Format", required=True,
+        help="The spreadsheet: each account's opening balance, debit, "
+        "credit and closing balance.\n"
+        "The text: the period beside the period just before it.")
+
+    @classmethod
+    def default_format(cls):
+        return 'ods'
 
 
 class MemberPeriodPrintMixin:
@@ -192,6 +203,19 @@ class TrialBalancePrint(MemberPeriodPrintMixin, Wizard):
             ])
     print_ = StateReport('hub.bookkeeping.trial_balance')
 
+    def do_print_(self, action):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        ActionReport = pool.get('ir.action.report')
+        _, data = super().do_print_(action)
+        # Two actions print this report, the spreadsheet and the text: the
+        # clients take the one returned (its id becomes data's action_id)
+        report = ActionReport(ModelData.get_id('hub_bookkeeping',
+                'report_trial_balance_ods' if self.start.format == 'ods'
+                else 'report_trial_balance'))
+        data['action_id'] = report.id
+        return report.action.get_action_value(), data
+
 
 class TrialBalance(CompanyReport):
     "Trial balance of a member for a period beside the previous period"
@@ -202,6 +226,7 @@ class TrialBalance(CompanyReport):
         pool = Pool()
         Member = pool.get('hub.member')
         Period = pool.get('account.period')
+        ModelData = pool.get('ir.model.data')
         context = super().get_context(records, header, data)
         # data comes from the client: the member and its period are checked
         member = Member(data['id'])
@@ -210,7 +235,12 @@ class TrialBalance(CompanyReport):
         context['member'] = member
         context['period'] = period
         context['previous'] = Member.previous_period(period)
-        context['rows'] = rows = Member.trial_balance(period.id)
+        # The spreadsheet: opening and closing balances of every account
+        # with a balance or a movement
+        opening = data.get('action_id') == ModelData.get_id(
+            'hub_bookkeeping', 'report_trial_balance_ods')
+        context['rows'] = rows = Member.trial_balance(
+            period.id, opening=opening)
         context['total'] = sum_rows(rows)
         context['currency'] = period.company.currency
         return context

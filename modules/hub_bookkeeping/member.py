@@ -17,6 +17,7 @@ from sql.conditionals import Case, Coalesce
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.hub.format import format_date
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
 from trytond.transaction import Transaction, TransactionError
@@ -220,7 +221,7 @@ class Member(metaclass=PoolMeta):
         if not fiscalyears:
             raise BookkeepingError(gettext(
                     'hub_bookkeeping.msg_no_fiscalyear_at_date',
-                    member=member.rec_name, date=date.isoformat()))
+                    member=member.rec_name, date=format_date(date)))
         return fiscalyears[0]
 
     @classmethod
@@ -336,7 +337,7 @@ class Member(metaclass=PoolMeta):
         if not periods:
             raise BookkeepingError(gettext(
                     'hub_bookkeeping.msg_no_period_at_date',
-                    member=member.rec_name, date=date.strftime('%d/%m/%Y')))
+                    member=member.rec_name, date=format_date(date)))
         return periods[0]
 
     @classmethod
@@ -381,12 +382,17 @@ class Member(metaclass=PoolMeta):
         return periods[0] if periods else None
 
     @classmethod
-    def trial_balance(cls, period_id):
+    def trial_balance(cls, period_id, opening=False):
         """Return the trial balance of period beside the previous period.
 
         A list of dict per account with a posted line in either period,
         ordered by code: code, name, debit, credit, balance (of the period)
         and previous_debit, previous_credit, previous_balance.
+
+        With opening, also the accounts with a line before the period, and
+        their opening (the balance before the period: since the start of
+        the fiscal year for an account of the income statement, as Tryton's
+        deferrals carry only the balance sheet's) and closing balances.
         """
         pool = Pool()
         Period = pool.get('account.period')
@@ -421,18 +427,30 @@ class Member(metaclass=PoolMeta):
             return Sum(Case(
                     (move.period == period_.id, Coalesce(column, 0)),
                     else_=0))
-        query = (line
+        columns = [account.id, account.code, account.name,
+            amount(line.debit, period), amount(line.credit, period),
+            amount(line.debit, previous), amount(line.credit, previous)]
+        where = move.period.in_(period_ids)
+        from_ = (line
             .join(move, condition=line.move == move.id)
-            .join(account, condition=line.account == account.id)
-            .select(
-                account.id, account.code, account.name,
-                amount(line.debit, period), amount(line.credit, period),
-                amount(line.debit, previous), amount(line.credit, previous),
-                where=(move.state == 'posted')
-                & (move.company == period.company.id)
-                & move.period.in_(period_ids),
-                group_by=[account.id, account.code, account.name],
-                order_by=[account.code.asc, account.id.asc]))
+            .join(account, condition=line.account == account.id))
+        if opening:
+            AccountType = pool.get('account.account.type')
+            type_ = AccountType.__table__()
+            from_ = from_.join(type_, 'LEFT',
+                condition=account.type == type_.id)
+            carried = (move.date < period.start_date) & (
+                type_.statement.in_(['balance', 'off-balance'])
+                | (move.date >= period.fiscalyear.start_date))
+            columns.append(Sum(Case((carried,
+                            Coalesce(line.debit, 0) - Coalesce(line.credit, 0)),
+                        else_=0)))
+            where |= carried
+        query = from_.select(*columns,
+            where=(move.state == 'posted')
+            & (move.company == period.company.id) & where,
+            group_by=[account.id, account.code, account.name],
+            order_by=[account.code.asc, account.id.asc])
         cursor.execute(*query)
         digits = period.company.currency.digits
         exp = Decimal(1).scaleb(-digits)
@@ -440,9 +458,15 @@ class Member(metaclass=PoolMeta):
         def dec(value):
             return Decimal(str(value or 0)).quantize(exp)
         rows = []
-        for _, code, name, debit, credit, p_debit, p_credit in cursor:
+        for _, code, name, debit, credit, p_debit, p_credit, *before in (
+                cursor):
             debit, credit = dec(debit), dec(credit)
             p_debit, p_credit = dec(p_debit), dec(p_credit)
+            if opening:
+                start = dec(before[0])
+                if not (start or debit or credit):
+                    # Nothing carried nor moved: not in the spreadsheet
+                    continue
             rows.append({
                     'code': code,
                     'name': name,
@@ -453,6 +477,9 @@ class Member(metaclass=PoolMeta):
                     'previous_credit': p_credit,
                     'previous_balance': p_debit - p_credit,
                     })
+            if opening:
+                rows[-1]['opening'] = start
+                rows[-1]['closing'] = start + debit - credit
         return rows
 
 
@@ -460,4 +487,6 @@ def sum_rows(rows):
     "The totals of trial balance rows"
     keys = ['debit', 'credit', 'balance', 'previous_debit',
         'previous_credit', 'previous_balance']
+    if rows and 'opening' in rows[0]:
+        keys += ['opening', 'closing']
     return {k: sum((r[k] for r in rows), Decimal(0)) for k in keys}

@@ -19,6 +19,7 @@ from sql.operators import Like
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.company import CompanyReport
+from trytond.modules.hub.format import format_amount, format_date
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -109,7 +110,6 @@ class Member(metaclass=PoolMeta):
         Journal = pool.get('account.journal')
         Account = pool.get('account.account')
         Line = pool.get('account.move.line')
-        Lang = pool.get('ir.lang')
 
         if not member.vat_liable:
             return 'not_applicable', gettext(
@@ -122,14 +122,13 @@ class Member(metaclass=PoolMeta):
                     ('state', '=', 'posted'),
                     ], limit=1):
             return 'skipped', period.name
-        lang = Lang.get()
         with Transaction().set_context(company=company.id):
             today = Date.today()
         if period.end_date >= today:
             raise BookkeepingError(gettext(
                     'hub_bookkeeping.msg_vat_period_not_ended',
                     member=member.rec_name, period=period.name,
-                    date=lang.strftime(period.end_date)))
+                    date=format_date(period.end_date)))
         if period.state != 'open':
             raise BookkeepingError(gettext(
                     'hub_bookkeeping.msg_vat_period_closed',
@@ -146,11 +145,10 @@ class Member(metaclass=PoolMeta):
                     'hub_bookkeeping.msg_vat_draft_moves',
                     member=member.rec_name, period=period.name,
                     moves='; '.join(', '.join(filter(None, [
-                                    m.number, lang.strftime(m.date),
+                                    m.number, format_date(m.date),
                                     m.description,
-                                    lang.currency(sum(l.debit
-                                            for l in m.lines),
-                                        company.currency)]))
+                                    format_amount(sum(l.debit
+                                            for l in m.lines))]))
                         for m in drafts)))
 
         collected = cls._vat_balance(period, COLLECTED)

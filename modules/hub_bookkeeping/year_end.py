@@ -20,6 +20,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.account.exceptions import FiscalYearCloseError
+from trytond.modules.hub.format import format_amount, format_date
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -53,16 +54,6 @@ CLOSING_LOCK_TABLES = [
     'ir_sequence_strict']
 # The records Tryton reads together while closing (its default: 2000)
 CLOSING_READ_SIZE = 200
-
-
-def format_amount(amount):
-    "1 234,50: the French way"
-    text = '{:,.2f}'.format(amount)
-    return text.replace(',', ' ').replace('.', ',')
-
-
-def format_date(date):
-    return date.strftime('%d/%m/%Y')
 
 
 class Member(metaclass=PoolMeta):

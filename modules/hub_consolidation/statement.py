@@ -197,7 +197,9 @@ class StatementPrint(Wizard):
     print_ = StateReport('hub.consolidation.statement')
 
     def do_print_(self, action):
-        ModelData = Pool().get('ir.model.data')
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        ActionReport = pool.get('ir.action.report')
         start = self.start
         data = {
             'from_date': start.from_date,
@@ -206,9 +208,14 @@ class StatementPrint(Wizard):
             'to_date_cmp': start.to_date_cmp if start.comparison else None,
             'members': [m.id for m in start.members],
             }
-        if start.format == 'pdf':
-            data['action_id'] = ModelData.get_id(
-                'hub_consolidation', 'report_statement_pdf')
+        # Two actions print this report, the spreadsheet and the PDF: the
+        # clients take the one returned (its id becomes data's action_id,
+        # whatever data says)
+        report = ActionReport(ModelData.get_id('hub_consolidation',
+                'report_statement_pdf' if start.format == 'pdf'
+                else 'report_statement'))
+        action = report.action.get_action_value()
+        data['action_id'] = report.id
         return action, data
 
 

@@ -5,6 +5,7 @@ moves flagged for elimination."""
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.hub.format import format_amount
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -53,8 +54,8 @@ class Invoice(metaclass=PoolMeta):
                     raise ClearingError(gettext(
                             'hub_invoicing.msg_clearing_amounts_differ',
                             invoice=source.rec_name, mirror=mirror.rec_name,
-                            source_amount=source.amount_to_pay,
-                            mirror_amount=mirror.amount_to_pay))
+                            source_amount=format_amount(source.amount_to_pay),
+                            mirror_amount=format_amount(mirror.amount_to_pay)))
                 for side, other in [(source, mirror), (mirror, source)]:
                     member, = Member.search(
                         [('company', '=', side.company.id)])

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import fields
+from trytond.modules.hub.format import format_amount, format_date
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
@@ -104,19 +105,17 @@ class Invoice(metaclass=PoolMeta):
             raise MirrorError(gettext(
                     'hub_invoicing.msg_mirror_no_period',
                     invoice=invoice._hub_label(), member=target.rec_name,
-                    date=date))
+                    date=format_date(date)))
 
     def _hub_label(self):
         """The invoice named by its party, date and amount, for the errors
         of its posting: a draft has no number (its id means nothing) and the
         number given by a posting that fails is not kept"""
-        Lang = Pool().get('ir.lang')
-        lang = Lang.get()
         date = self.accounting_date or self.invoice_date
         return gettext('hub_invoicing.msg_invoice_label',
             party=self.party.rec_name if self.party else '',
-            date=lang.strftime(date) if date else '',
-            amount=lang.currency(self.total_amount or 0, self.currency))
+            date=format_date(date),
+            amount=format_amount(self.total_amount or 0))
 
     @classmethod
     def _hub_check_own_party(cls, invoices):
@@ -172,8 +171,8 @@ class Invoice(metaclass=PoolMeta):
                             'hub_invoicing.msg_mirror_amount_differs',
                             invoice=invoice._hub_label(),
                             member=pairs[invoice][1].rec_name,
-                            source_amount=invoice.total_amount,
-                            mirror_amount=mirror.total_amount))
+                            source_amount=format_amount(invoice.total_amount),
+                            mirror_amount=format_amount(mirror.total_amount)))
             # One call per company: stock account.move.post of 8.0 fails on
             # moves of several companies at once (its loop variable shadows
             # the move table).

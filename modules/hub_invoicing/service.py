@@ -14,6 +14,7 @@ from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.modules.hub.format import format_amount, format_date, format_number
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -349,7 +350,8 @@ class BillingRun(Workflow, ModelSQL, ModelView):
                         'hub_invoicing.msg_allocation_no_weight',
                         service=service.rec_name,
                         key=service.key_string,
-                        start=self.start_date, end=self.end_date))
+                        start=format_date(self.start_date),
+                        end=format_date(self.end_date)))
             amounts = allocate(service.cost, weights, exp)
             for member, weight in weights:
                 lines.append(Line(
@@ -394,8 +396,8 @@ class BillingRun(Workflow, ModelSQL, ModelView):
                 description=gettext(
                     'hub_invoicing.msg_run_invoice_description',
                     Member.books_language(self.company),
-                    start=self.start_date.strftime('%d/%m/%Y'),
-                    end=self.end_date.strftime('%d/%m/%Y')))
+                    start=format_date(self.start_date),
+                    end=format_date(self.end_date)))
             invoice.on_change_party()
             invoice.account = party.account_receivable_used
             invoice.invoice_date = self.end_date
@@ -511,14 +513,8 @@ class BillingLine(ModelSQL, ModelView):
             if self.key_total else Decimal(0))
         return gettext('hub_invoicing.msg_billing_line_description',
             service=self.service.name, key=self.key_string,
-            value=_format(self.key_value), total=_format(self.key_total),
-            share=share.quantize(Decimal('0.01')),
-            start=self.run.start_date, end=self.run.end_date)
-
-
-def _format(value):
-    "Decimal without useless trailing zeros"
-    value = value.normalize()
-    if value == value.to_integral():
-        value = value.quantize(Decimal(1))
-    return str(value)
+            value=format_number(self.key_value),
+            total=format_number(self.key_total),
+            share=format_amount(share),
+            start=format_date(self.run.start_date),
+            end=format_date(self.run.end_date))

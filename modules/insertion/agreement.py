@@ -8,6 +8,7 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.hub.format import format_date
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -298,7 +299,8 @@ class Agreement(Workflow, ModelSQL, ModelView):
                 raise AgreementError(gettext(
                         'insertion.msg_agreement_one_year',
                         number=agreement.number,
-                        start=agreement.start_date, end=agreement.end_date))
+                        start=format_date(agreement.start_date),
+                        end=format_date(agreement.end_date)))
             match = AGREEMENT_NUMBER.match(agreement.number)
             if not match:
                 raise AgreementError(gettext(

@@ -9,6 +9,7 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import Check, Index, ModelSQL, ModelView, fields
+from trytond.modules.hub.format import format_amount, format_date
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
@@ -167,7 +168,7 @@ class Contract(ModelSQL, ModelView):
     def _error_values(self):
         return {
             'employee': self.employee.rec_name,
-            'start': self.start_date,
+            'start': format_date(self.start_date),
             }
 
     def check_pass(self):
@@ -225,7 +226,8 @@ class Contract(ModelSQL, ModelView):
             if last > last_day:
                 raise ContractError(gettext(
                         'insertion.msg_contract_path_too_long',
-                        months=months, first=start, limit=last_day,
+                        months=months, first=format_date(start),
+                        limit=format_date(last_day),
                         **values))
 
     def path_start(self):
@@ -279,7 +281,7 @@ class Contract(ModelSQL, ModelView):
         if hours > maximum:
             raise ContractError(gettext(
                     'insertion.msg_contract_hours_too_many',
-                    hours=hours, maximum=shown(maximum),
+                    hours=shown(hours), maximum=shown(maximum),
                     **self._error_values()))
         if hours < minimum and not (
                 self.derogation_reason
@@ -287,7 +289,7 @@ class Contract(ModelSQL, ModelView):
                 and self.derogation_end_date >= self.start_date):
             raise ContractError(gettext(
                     'insertion.msg_contract_hours_too_few',
-                    hours=hours, minimum=shown(minimum),
+                    hours=shown(hours), minimum=shown(minimum),
                     **self._error_values()))
 
     def check_ai_hours(self):
@@ -314,7 +316,7 @@ class Contract(ModelSQL, ModelView):
             if total > maximum:
                 raise ContractError(gettext(
                         'insertion.msg_contract_ai_hours',
-                        hours=total, maximum=shown(maximum),
+                        hours=shown(total), maximum=shown(maximum),
                         user=self.user_party.rec_name,
                         **self._error_values()))
 
@@ -345,6 +347,5 @@ class Contract(ModelSQL, ModelView):
         if etp > maximum:
             raise ContractError(gettext(
                     'insertion.msg_contract_cdi_inclusion_share',
-                    etp=etp.quantize(Decimal('0.01')),
-                    maximum=maximum.quantize(Decimal('0.01')),
+                    etp=format_amount(etp), maximum=format_amount(maximum),
                     agreement=agreement.number, **values))

@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.hub.format import format_date
 from trytond.transaction import Transaction
 
 from .limit import limit, limit_int
@@ -81,7 +82,8 @@ class Exit(ModelSQL, ModelView):
         if not contracts:
             raise ExitError(gettext(
                     'insertion.msg_exit_no_contract',
-                    employee=self.employee.rec_name, date=self.date))
+                    employee=self.employee.rec_name,
+                    date=format_date(self.date)))
         entry = min(c.start_date for c in contracts)
         hours = sum((c.hours or 0 for c in contracts), Decimal(0))
         kind = structure_kind(self.company)

@@ -13,6 +13,7 @@ from sql.conditionals import Case, Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.hub.format import format_date
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
@@ -289,7 +290,8 @@ class Indicator(ModelSQL, ModelView):
                 or to_date < from_date):
             raise IndicatorError(gettext(
                     'insertion.msg_indicator_period',
-                    from_date=from_date, to_date=to_date))
+                    from_date=format_date(from_date),
+                    to_date=format_date(to_date)))
 
     @classmethod
     def table_query(cls):

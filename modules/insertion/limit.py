@@ -5,6 +5,7 @@ force at the date it checks (limit.xml holds the values and their
 sources)."""
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.modules.hub.format import format_date, format_number
 from trytond.pool import Pool
 from trytond.transaction import without_check_access
 
@@ -79,7 +80,8 @@ class Limit(ModelSQL, ModelView):
         if not limits:
             label = dict(LIMITS)[code]
             raise LimitError(gettext(
-                    'insertion.msg_limit_missing', limit=label, date=date))
+                    'insertion.msg_limit_missing', limit=label,
+                    date=format_date(date)))
         return limits[0].value
 
 
@@ -89,8 +91,8 @@ def limit(code, date):
 
 
 def shown(value):
-    "A limit as a message shows it: 20, not 20.00 nor 2E+1"
-    return int(value) if value == value.to_integral_value() else value
+    "A limit or hours as a message shows them: 20, 12,5, not 20.00 nor 2E+1"
+    return format_number(value)
 
 
 def limit_int(code, date):

@@ -8,6 +8,7 @@ from sql.functions import CharLength
 
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Unique, fields
+from trytond.modules.hub.format import format_date
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
@@ -162,8 +163,8 @@ class Pass(ModelSQL, ModelView):
                 raise PassError(gettext(
                         'insertion.msg_pass_other_valid',
                         employee=self.party.rec_name, number=self.number,
-                        other=other.number, start=other.start_date,
-                        end=other.end_date))
+                        other=other.number, start=format_date(other.start_date),
+                        end=format_date(other.end_date)))
 
 
 class PassPeriodMixin:
@@ -205,8 +206,8 @@ class PassPeriodMixin:
         return {
             'pass_': self.pass_.number,
             'employee': self.pass_.party.rec_name,
-            'start': self.start_date,
-            'end': self.end_date,
+            'start': format_date(self.start_date),
+            'end': format_date(self.end_date),
             }
 
     def _reason_string(self):
@@ -266,7 +267,8 @@ class Suspension(PassPeriodMixin, ModelSQL, ModelView):
             other, = others
             raise SuspensionError(gettext(
                     'insertion.msg_suspension_overlap',
-                    other_start=other.start_date, other_end=other.end_date,
+                    other_start=format_date(other.start_date),
+                    other_end=format_date(other.end_date),
                     **self._error_values()))
 
     def minimum_start(self, today, referent):
@@ -315,14 +317,15 @@ class Suspension(PassPeriodMixin, ModelSQL, ModelView):
         if self.start_date < minimum:
             raise SuspensionError(gettext(
                     'insertion.msg_suspension_minimum_start',
-                    minimum=minimum,
+                    minimum=format_date(minimum),
                     days=limit_int('suspension_retroactive_days', referent),
                     **values))
         end = self.pass_.compute_end_date(exclude=self)
         if not (self.pass_.start_date <= self.start_date <= end):
             raise SuspensionError(gettext(
                     'insertion.msg_suspension_outside_pass',
-                    pass_start=self.pass_.start_date, pass_end=end, **values))
+                    pass_start=format_date(self.pass_.start_date),
+                    pass_end=format_date(end), **values))
 
     @classmethod
     def on_modification(cls, mode, suspensions, field_names=None):
@@ -391,7 +394,8 @@ class Prolongation(PassPeriodMixin, ModelSQL, ModelView):
             once, total = self.maximum_days()
             raise ProlongationError(gettext(
                     'insertion.msg_prolongation_maximum',
-                    maximum=maximum, once=once, total=total or once,
+                    maximum=format_date(maximum), once=once,
+                    total=total or once,
                     **values))
 
     def check_overlap(self):
@@ -406,7 +410,8 @@ class Prolongation(PassPeriodMixin, ModelSQL, ModelView):
             other, = others
             raise ProlongationError(gettext(
                     'insertion.msg_prolongation_overlap',
-                    other_start=other.start_date, other_end=other.end_date,
+                    other_start=format_date(other.start_date),
+                    other_end=format_date(other.end_date),
                     **self._error_values()))
 
     def check_start(self):
@@ -415,7 +420,7 @@ class Prolongation(PassPeriodMixin, ModelSQL, ModelView):
         if self.start_date != end:
             raise ProlongationError(gettext(
                     'insertion.msg_prolongation_start',
-                    pass_end=end, **self._error_values()))
+                    pass_end=format_date(end), **self._error_values()))
 
     @classmethod
     def on_modification(cls, mode, prolongations, field_names=None):

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.modules.hub.format import format_amount, format_number
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -472,29 +473,33 @@ class PayrollImport(ModelSQL, ModelView):
             for name in HOURS:
                 if not 0 <= figures[name] <= MAX_MONTH_HOURS:
                     errors.add(number, 'msg_import_hours',
-                        column=names[name], hours=figures[name],
-                        maximum=MAX_MONTH_HOURS)
+                        column=names[name],
+                        hours=format_number(figures[name]),
+                        maximum=format_number(MAX_MONTH_HOURS))
                     break
             # to the cent: a cent off posts an unbalanced move
             computed = (figures['gross'] - figures['employee_contributions']
                 - figures['tax'])
             if computed != figures['net']:
                 errors.add(number, 'msg_import_net', column='net',
-                    gross=figures['gross'],
-                    contributions=figures['employee_contributions'],
-                    tax=figures['tax'], computed=computed,
-                    net=figures['net'])
+                    gross=format_amount(figures['gross']),
+                    contributions=format_amount(
+                        figures['employee_contributions']),
+                    tax=format_amount(figures['tax']),
+                    computed=format_amount(computed),
+                    net=format_amount(figures['net']))
             if not correction and figures['bonuses'] > figures['gross']:
                 errors.add(number, 'msg_import_bonuses', column='primes',
-                    bonuses=figures['bonuses'], gross=figures['gross'])
+                    bonuses=format_amount(figures['bonuses']),
+                    gross=format_amount(figures['gross']))
             contributions = (figures['employee_contributions']
                 + figures['employer_contributions'])
             if (not correction
                     and figures['other_contributions'] > contributions):
                 errors.add(number, 'msg_import_other_contributions',
                     column='cotisations_autres_organismes',
-                    other=figures['other_contributions'],
-                    contributions=contributions)
+                    other=format_amount(figures['other_contributions']),
+                    contributions=format_amount(contributions))
             if len(errors.items) > count:
                 wrong.add(number)
 

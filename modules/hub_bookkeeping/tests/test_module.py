@@ -159,13 +159,21 @@ class HubBookkeepingTestCase(CompanyTestMixin, ModuleTestCase):
                 'previous_credit': D('2000'), 'previous_balance': D(0)})
 
     def test_format_amount(self):
-        "Amounts in the year-end's messages are written the French way"
+        "Dates and figures in the messages are written the French way"
+        import datetime as dt
         from decimal import Decimal as D
 
-        from ..year_end import format_amount
+        from trytond.modules.hub.format import (
+            format_amount, format_date, format_number)
         self.assertEqual(format_amount(D('1200')), '1 200,00')
         self.assertEqual(format_amount(D('-395.5')), '-395,50')
         self.assertEqual(format_amount(D('1234567.891')), '1 234 567,89')
+        self.assertEqual(format_amount(None), '')
+        self.assertEqual(format_number(D('35.00')), '35')
+        self.assertEqual(format_number(D('1607')), '1 607')
+        self.assertEqual(format_number(D('12.50')), '12,5')
+        self.assertEqual(format_date(dt.date(2027, 7, 5)), '05/07/2027')
+        self.assertEqual(format_date(None), '')
 
 
 def two_members():

@@ -191,7 +191,7 @@ class VatTestCase(unittest.TestCase):
             moves = Move.search([])
             with self.assertRaisesRegex(BookkeepingError,
                     r'"2025-10" of "SCOP Refus" has draft moves: .*: '
-                    r'10/08/2025, Achats, €60\.00\.'):
+                    r'08/10/2025, Achats, 60,00\.'):
                 Member._settle_vat(scop, dt.date(2025, 10, 31))
             self.assertEqual(Move.search([]), moves)
 

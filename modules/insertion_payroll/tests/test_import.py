@@ -112,20 +112,20 @@ CASES = {
             header=HEADER + ';correction'),
         ['Line 2, column correction: "peut-être" is not a correction flag']),
     'net_one_cent_over': (text(row(net='1037,90')),
-        ['Line 2, column net: gross 1330.63 - contributions 292.74 - tax 0 '
-            '= 1037.89, not the net pay 1037.90']),
+        ['Line 2, column net: gross 1 330,63 - contributions 292,74 - tax 0,00 = '
+            '1 037,89, not the net pay 1 037,90']),
     'net_one_cent_under': (text(row(net='1037,88')),
-        ['Line 2, column net: gross 1330.63 - contributions 292.74 - tax 0 '
-            '= 1037.89, not the net pay 1037.88']),
+        ['Line 2, column net: gross 1 330,63 - contributions 292,74 - tax 0,00 = '
+            '1 037,89, not the net pay 1 037,88']),
     'bonuses_over_gross': (text(row(primes='1400,00')),
-        ['Line 2, column primes: the bonuses 1400.00 are over the gross '
-            '1330.63']),
+        ['Line 2, column primes: the bonuses 1 400,00 are over the gross '
+            '1 330,63']),
     'other_contributions_over': (
         text(A1 + ';400,00', header=HEADER + ';cotisations_autres_organismes'),
         # 292.74 + 95.00 = 387.74 < 400.00
         ['Line 2, column cotisations_autres_organismes: the contributions '
-            'to other bodies 400.00 are over the employee and employer '
-            'contributions 387.74']),
+            'to other bodies 400,00 are over the employee and employer '
+            'contributions 387,74']),
     'cr_only_error_line_3': (text(A1, row(mois='2026-03-45'), end='\r'),
         ['Line 3, column mois: the month "2026-03-45" is not a month']),
     'field_over_128k': (text(row(action='x' * 140000)),

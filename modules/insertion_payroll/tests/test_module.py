@@ -284,8 +284,8 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
                     'impossible',
                     'Line 6, column heures_payees: 251 hours in a month is '
                     'impossible',
-                    'Line 7, column net: gross 1000 - contributions 200 - '
-                    'tax 0 = 800, not the net pay 799.98',
+                    'Line 7, column net: gross 1 000,00 - contributions '
+                    '200,00 - tax 0,00 = 800,00, not the net pay 799,98',
                     'Line 8, column mois: the month 02/2026 of "Salarié A2" '
                     'is already imported',
                     'Line 9, column mois: the month 05/2026 of "Salarié A1" '
