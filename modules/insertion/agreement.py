@@ -80,6 +80,10 @@ class AidRate(ModelSQL, ModelView):
 LOCKED_AGREEMENT_FIELDS = {
     'company', 'number', 'measure', 'start_date', 'end_date', 'etp',
     'reference_hours', 'modulation', 'departement_amount'}
+# Its figures frozen at validation: cleared only by its way back to draft
+FROZEN_AGREEMENT_FIELDS = {
+    'frozen_base_aid', 'frozen_total_aid', 'frozen_rate_confirmed',
+    'frozen_rates'}
 
 
 class Agreement(Workflow, ModelSQL, ModelView):
@@ -274,12 +278,32 @@ class Agreement(Workflow, ModelSQL, ModelView):
             external=False):
         super().check_modification(
             mode, agreements, values=values, external=external)
-        if mode == 'write' and set(values) & LOCKED_AGREEMENT_FIELDS:
-            for agreement in agreements:
-                if agreement.state != 'draft':
-                    raise AgreementError(gettext(
-                            'insertion.msg_agreement_locked',
-                            number=agreement.number))
+        if mode == 'delete':
+            locked = agreements
+        elif mode == 'write':
+            locked = [a for a in agreements
+                if not cls._may_write_locked(a, values)]
+        else:
+            locked = []
+        for agreement in locked:
+            if agreement.state != 'draft':
+                raise AgreementError(gettext(
+                        'insertion.msg_agreement_locked',
+                        number=agreement.number))
+
+    @classmethod
+    def _may_write_locked(cls, agreement, values):
+        """Whether the values may be written on the agreement out of draft:
+        none of its locked nor frozen fields, but the frozen figures
+        cleared by its transition back to draft"""
+        names = set(values)
+        if not names & (LOCKED_AGREEMENT_FIELDS | FROZEN_AGREEMENT_FIELDS):
+            return True
+        return (values.get('state') == 'draft'
+            and (agreement.state, 'draft') in cls._transitions
+            and names <= FROZEN_AGREEMENT_FIELDS | {'state'}
+            and 'frozen_rates' not in names
+            and all(values[n] is None for n in names - {'state'}))
 
     @classmethod
     def validate_fields(cls, agreements, field_names):
@@ -329,13 +353,18 @@ class Agreement(Workflow, ModelSQL, ModelView):
     @Workflow.transition('draft')
     def draft(cls, agreements):
         AgreementRate = Pool().get('insertion.agreement.rate')
-        AgreementRate.delete(
-            [r for a in agreements for r in a.frozen_rates])
+        rates = [r for a in agreements for r in a.frozen_rates]
+        # Draft first, the frozen figures cleared with it: the lock of
+        # check_modification lets only this write clear them
         cls.write(agreements, {
+                'state': 'draft',
                 'frozen_base_aid': None,
                 'frozen_total_aid': None,
                 'frozen_rate_confirmed': None,
                 })
+        # as the transition would, which finds them draft already
+        cls.log(agreements, 'transition', 'state:draft')
+        AgreementRate.delete(rates)
 
     @classmethod
     @ModelView.button
@@ -392,3 +421,18 @@ class AgreementRate(ModelSQL, ModelView):
                 'insertion.msg_agreement_rate_unique'),
             ]
         cls._order = [('month', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def check_modification(cls, mode, rates, values=None, external=False):
+        super().check_modification(
+            mode, rates, values=values, external=external)
+        Agreement = Pool().get('insertion.agreement')
+        # The rates of a valid or closed AF are its frozen figures
+        agreements = {r.agreement for r in rates}
+        if mode == 'write' and values.get('agreement') is not None:
+            agreements.add(Agreement(values['agreement']))
+        for agreement in sorted(agreements, key=lambda a: a.id):
+            if agreement.state != 'draft':
+                raise AgreementError(gettext(
+                        'insertion.msg_agreement_locked',
+                        number=agreement.number))

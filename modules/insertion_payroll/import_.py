@@ -332,6 +332,25 @@ class PayrollImport(ModelSQL, ModelView):
         return dt.datetime.now()
 
     @classmethod
+    def check_modification(cls, mode, imports, values=None, external=False):
+        super().check_modification(
+            mode, imports, values=values, external=external)
+        if mode not in {'write', 'delete'}:
+            return
+        # The lock: a file with a line validated or posted is kept as it is
+        Line = Pool().get('insertion.payroll.line')
+        lines = Line.search([
+                ('import_', 'in', [i.id for i in imports]),
+                ('state', '!=', 'draft'),
+                ], order=[('id', 'ASC')], limit=1)
+        if lines:
+            line, = lines
+            raise PayrollImportError(gettext(
+                    'insertion_payroll.msg_import_locked',
+                    import_=line.import_.filename or line.import_.digest,
+                    **line.lock_names()))
+
+    @classmethod
     def line_ids(cls, imports):
         "The ids of the lines of the imports, in SQL"
         if not imports:

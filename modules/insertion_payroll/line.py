@@ -158,7 +158,7 @@ class PayrollLine(Workflow, ModelSQL, ModelView):
                 if line.state != 'draft':
                     raise PayrollLineError(gettext(
                             'insertion_payroll.msg_line_delete_draft',
-                            line=line.rec_name))
+                            **line.lock_names()))
         elif mode == 'write':
             # The lock: a line out of draft changes only its state, along
             # the workflow, and gets its move when posted
@@ -173,7 +173,17 @@ class PayrollLine(Workflow, ModelSQL, ModelView):
                             not in cls._transitions)):
                     raise PayrollLineError(gettext(
                             'insertion_payroll.msg_line_modify_draft',
-                            line=line.rec_name))
+                            **line.lock_names()))
+
+    def lock_names(self):
+        "The line named by its employee, month and gross, for the lock"
+        Lang = Pool().get('ir.lang')
+        return {
+            'employee': self.employee.rec_name,
+            'month': self.month.strftime('%m/%Y'),
+            'amount': Lang.get().currency(
+                self.gross, self.company.currency, grouping=True),
+            }
 
     @classmethod
     @ModelView.button
@@ -237,8 +247,10 @@ class PayrollLine(Workflow, ModelSQL, ModelView):
     def _set_state(cls, ids, from_state, to_state, **values):
         """Move the lines of ids in from_state to to_state (with the
         values): the lines are selected in SQL and written at once by the
-        ORM's write (one UPDATE per slice of ids, the caches cleared, the
-        lock of check_modification applied).  validate_fields skips the
+        ORM's write (one UPDATE of them all, the caches cleared by it, the
+        lock of check_modification applied), Tryton's supported way; no
+        raw UPDATE touching the transaction's counter and caches.  One
+        write, not one per line.  validate_fields skips the
         figures, checked at the import, when only the state changes.  Who
         changed them and when stays on each line (write_uid, write_date)."""
         pool = Pool()

@@ -686,6 +686,32 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
                 + [(D(2024, m, 1), Decimal(23921)) for m in [11, 12]])
             with self.refused(AgreementError, 'not allowed to modify'):
                 Agreement.write([agreement], {'etp': Decimal(11)})
+            # Its frozen figures are locked too: the aid, its months'
+            # rates (written, deleted or added) and the AF itself
+            AgreementRate = pool.get('insertion.agreement.rate')
+            january = agreement.frozen_rates[0]
+            for refused in [
+                    lambda: Agreement.write([agreement],
+                        {'frozen_total_aid': Decimal('250000.00')}),
+                    lambda: Agreement.write([agreement],
+                        {'frozen_total_aid': None}),
+                    lambda: AgreementRate.write([january],
+                        {'amount': Decimal(23500)}),
+                    lambda: AgreementRate.delete([january]),
+                    lambda: AgreementRate.create([{
+                                'agreement': agreement.id,
+                                'month': D(2025, 1, 1),
+                                'amount': Decimal(1)}]),
+                    lambda: Agreement.delete([agreement]),
+                    ]:
+                with self.refused(AgreementError,
+                        'ACI051240001A0M0: it is validated'):
+                    refused()
+            agreement = Agreement(agreement.id)
+            self.assertEqual(agreement.state, 'valid')
+            self.assertEqual(agreement.total_aid, Decimal('247119.26'))
+            self.assertEqual(AgreementRate(january.id).amount, Decimal(23458))
+            self.assertEqual(len(agreement.frozen_rates), 12)
             # Back to draft, it is computed again: 10 × 23 500 × 1.05 / 12
             # = 20 562.50 a month to October, + 2 × 20 930.88 = 247 486.76
             Agreement.draft([agreement])

@@ -243,6 +243,7 @@ class PayrollImportFilesTestCase(TestCase):
     actions = base.InsertionPayrollTestCase.actions
     books = base.InsertionPayrollTestCase.books
     count = base.InsertionPayrollTestCase.count
+    refused = base.InsertionPayrollTestCase.refused
 
     @classmethod
     def setUpClass(cls):
@@ -499,6 +500,60 @@ class PayrollImportFilesTestCase(TestCase):
             self.assertEqual(line.state, 'draft')
             Line.write([line], {'hours_worked': Decimal('100.00')})
             self.assertEqual(Line(line.id).hours_worked, Decimal('100.00'))
+
+    @with_transaction()
+    def test_import_lock(self):
+        """A validated or posted line, and its import, can be neither
+        written nor deleted, named by employee, month and gross; back to
+        draft, the import of February (A2, gross 1 330.63) is deleted with
+        its line"""
+        pool = Pool()
+        Import = pool.get('insertion.payroll.import')
+        Line = pool.get('insertion.payroll.line')
+        company = self.jardins()
+        with set_company(company):
+            self.books(company)
+            import_, = Import.search([])
+            line, = import_.lines
+            # the test euro's symbol is "EUR"
+            name = (r'"%s" for 02/2026 \(gross EUR1,330\.63\)'
+                % line.employee.rec_name)
+            Import.validate_lines([import_])
+            for state in ['validated', 'posted']:
+                self.assertEqual(Line(line.id).state, state)
+                with self.refused(PayrollLineError,
+                        name + ' cannot be modified: it is not draft'):
+                    Line.write([Line(line.id)], {'gross': Decimal('1.00')})
+                with self.refused(PayrollLineError,
+                        name + ' cannot be deleted: it is not draft'):
+                    Line.delete([Line(line.id)])
+                for refused in [
+                        lambda: Import.write([import_], {'filename': 'x'}),
+                        lambda: Import.delete([import_]),
+                        ]:
+                    with self.refused(PayrollImportError,
+                            '"fevrier.csv" cannot be modified nor deleted: '
+                            'its line of ' + name + ' is not draft'):
+                        refused()
+                self.assertEqual(self.written(), (1, 1))
+                if state == 'validated':
+                    Import.post_lines([import_])
+            self.assertEqual(Line(line.id).gross, Decimal('1330.63'))
+            self.assertTrue(Line(line.id).move)
+            # Posted, it has no way back to draft
+            Line.draft([Line(line.id)])
+            self.assertEqual(Line(line.id).state, 'posted')
+
+            # A file of draft lines, validated then set back to draft, may
+            # be renamed and deleted with its line
+            import_ = Import.import_file(company, text(row(
+                        matricule='A2', mois='2026-04')), 'avril.csv')
+            Import.validate_lines([import_])
+            Line.draft(list(import_.lines))
+            Import.write([import_], {'filename': 'avril-2026.csv'})
+            self.assertEqual(self.written(), (2, 2))
+            Import.delete([Import(import_.id)])
+            self.assertEqual(self.written(), (1, 1))
 
 
 def _refused_test(name):
