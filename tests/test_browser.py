@@ -2,15 +2,19 @@
 
 What it does:
 
-- builds a small pôle of its own in a temporary folder: the hub module
-  activated, then ``scripts/build_demo.py`` with a reduced definition (the
-  first two members of config/demo.json and the accountant ``comptable``,
-  who has every member);
+- builds a small pôle of its own in a temporary folder, in French: every
+  module activated, then ``scripts/build_demo.py`` with a reduced
+  definition (the first three members of config/demo.json: the collective
+  and two ACI sharing PEOPLE people in insertion; its four users);
 - starts ``trytond`` on a free loopback port, serving the web client
   installed by ``ensure_sao`` (scripts/env.sh) under var/sao;
-- in headless Chromium: logs in as the accountant, checks the "Pôle" menu,
-  switches company from one member to the other in the preferences, opens
-  Pôle > Member Associations and checks that both members are listed.
+- in headless Chromium, one journey per test (one server and database for
+  all), each asserting what the screens show in French:
+
+  - the accountant checks the "Pôle" menu, switches company in the
+    preferences and lists the members (Pôle > Associations membres);
+  - the board member finds no person in the menus and prints the board
+    report (its PDF read back with pdftotext);
 
 The database is always SQLite, whatever TRYTOND_DATABASE_URI says: the test
 is about the web client and the server working together, not the backend
@@ -22,8 +26,10 @@ backend and per content of modules/, so later runs skip the activation.
 Needs Debian's chromium and chromium-driver (/usr/bin/chromium,
 /usr/bin/chromedriver): Selenium Manager never downloads anything here.
 Skipped when they are missing, or when the web client is missing and npm is
-not there to install it.  Screenshots go to var/screenshots/.
+not there to install it.  Screenshots (and the PDF printed) go to
+var/browser/.
 """
+import datetime as dt
 import json
 import os
 import pathlib
@@ -45,21 +51,30 @@ pytestmark = pytest.mark.skipif(
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = pathlib.Path(sys.executable).parent
 SAO_ROOT = ROOT / 'var' / 'sao' / 'node_modules' / 'tryton-sao'
-SCREENSHOTS = ROOT / 'var' / 'screenshots'
+SCREENSHOTS = ROOT / 'var' / 'browser'
 CHROMIUM = '/usr/bin/chromium'
 CHROMEDRIVER = '/usr/bin/chromedriver'
 DATABASE = 'pole_browser'
 TIMEOUT = 30
+# People in insertion, shared by the demo's two ACI (Les Jardins du Val,
+# Recyclerie du Val): the pôle's figures show to a reader of neither
+PEOPLE = 60
 
 
 def _demo_definition():
     demo = json.loads((ROOT / 'config' / 'demo.json').read_text())
-    accountant, = [u for u in demo['users'] if u['login'] == 'comptable']
+    members = demo['members'][:3]
+    keys = {m['key'] for m in members}
+    # Every user of the demo whose members are among those (all four).
+    users = [u for u in demo['users']
+        if u['members'] == 'all' or set(u['members']) <= keys]
     return {
         'database': DATABASE,
+        'language': demo['language'],
         'admin': demo['admin'],
-        'members': demo['members'][:2],
-        'users': [dict(accountant, members='all')],
+        'members': members,
+        'users': users,
+        'insertion': {'people': PEOPLE},
         }
 
 
@@ -109,7 +124,7 @@ def _build_database(folder, definition):
     cache = None
     if os.environ.get('POLE_FILE_CACHE'):
         cache = (pathlib.Path(os.environ['POLE_FILE_CACHE'])
-            / 'browser' / 'hub.sqlite')
+            / 'browser' / 'pole-fr.sqlite')
     if cache and cache.exists():
         shutil.copyfile(cache, target)
     else:
@@ -121,7 +136,7 @@ def _build_database(folder, definition):
             p.parent.name for p in (ROOT / 'modules').glob('*/tryton.cfg'))
         _run([BIN / 'trytond-admin', '-d', DATABASE, '--all',
                 '-u', *modules, '--activate-dependencies',
-                '--email', 'admin@example.org'],
+                '-l', 'fr', '--email', 'admin@example.org'],
             dict(env, TRYTONPASSFILE=str(passfile)), log)
         if cache:
             cache.parent.mkdir(parents=True, exist_ok=True)
@@ -167,6 +182,16 @@ def _stop(process):
             process.wait()
 
 
+def _query(server, sql, *args):
+    "Rows of the test database (what the screens should show)"
+    import sqlite3
+    connection = sqlite3.connect(server['database'])
+    try:
+        return connection.execute(sql, args).fetchall()
+    finally:
+        connection.close()
+
+
 @pytest.fixture(scope='module')
 def server():
     "URL of a trytond serving sao and a small pôle, stopped at the end"
@@ -192,7 +217,8 @@ def server():
         try:
             url = f'http://127.0.0.1:{port}/'
             _wait_http(url, process, log)
-            yield {'url': url, 'definition': definition, 'log': log}
+            yield {'url': url, 'definition': definition, 'log': log,
+                'database': folder / f'{DATABASE}.sqlite'}
         finally:
             _stop(process)
 
@@ -213,8 +239,17 @@ def browser():
             f'--user-data-dir={profile}']:
         options.add_argument(argument)
     # An explicit driver: Selenium Manager is never asked to download one.
+    downloads = pathlib.Path(profile) / 'downloads'
+    downloads.mkdir()
+    options.add_experimental_option('prefs', {
+            'download.default_directory': str(downloads),
+            'download.prompt_for_download': False,
+            })
     driver = webdriver.Chrome(
         service=Service(CHROMEDRIVER), options=options)
+    driver.execute_cdp_cmd('Browser.setDownloadBehavior', {
+            'behavior': 'allow', 'downloadPath': str(downloads)})
+    driver.downloads = downloads
     try:
         yield driver
     finally:
@@ -229,14 +264,139 @@ def _screenshot(driver, name):
     return path
 
 
+# The active tab's content and the dialog in front, for XPath.
+TAB = '//div[contains(@class, "tab-pane") and contains(@class, "active")]'
+MODAL = '//div[contains(@class, "modal") and contains(@class, "in")]'
+
+
+class Client:
+    "The web client in a browser, as a user: waits on what it shows"
+
+    def __init__(self, driver, server):
+        from selenium.webdriver.support.ui import WebDriverWait
+        self.driver = driver
+        self.server = server
+        self.wait = WebDriverWait(driver, TIMEOUT)
+
+    def visible(self, xpath):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        return self.wait.until(
+            EC.visibility_of_element_located((By.XPATH, xpath)))
+
+    def clickable(self, xpath):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        return self.wait.until(
+            EC.element_to_be_clickable((By.XPATH, xpath)))
+
+    def user(self, login):
+        user, = [u for u in self.server['definition']['users']
+            if u['login'] == login]
+        return user
+
+    def texts(self, xpath):
+        from selenium.webdriver.common.by import By
+        return [e.text for e in self.driver.find_elements(By.XPATH, xpath)
+            if e.is_displayed()]
+
+    def login(self, user):
+        "Log in as user (a dict of the definition) and wait for the menu"
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import Select
+        driver = self.driver
+        driver.get(self.server['url'])
+        self.visible(
+            '//div[contains(@class, "login-dialog")]//input[@id="login"]')
+
+        def database_widget(driver):
+            # A list once the server gave the databases, else an entry.
+            for widget in driver.find_elements(
+                    By.CSS_SELECTOR, '.login-dialog #database'):
+                if widget.is_displayed() and (
+                        widget.tag_name == 'input'
+                        or widget.find_elements(
+                            By.CSS_SELECTOR, f'option[value="{DATABASE}"]')):
+                    return widget
+            return False
+        database = self.wait.until(database_widget)
+        if database.tag_name == 'select':
+            Select(database).select_by_value(DATABASE)
+        elif database.get_attribute('value') != DATABASE:
+            # Read-only and filled in when the server has one database.
+            database.clear()
+            database.send_keys(DATABASE)
+        driver.find_element(
+            By.CSS_SELECTOR, '.login-dialog input#login').send_keys(
+            user['login'])
+        driver.find_element(
+            By.CSS_SELECTOR, '.login-dialog button[type=submit]').click()
+        self.visible('//div[contains(@class, "ask-dialog")]'
+            '//input[@type="password"]').send_keys(user['password'])
+        driver.find_element(
+            By.CSS_SELECTOR, '.ask-dialog .modal-footer .btn-primary').click()
+        self.visible('//div[@id="menu"]//div[@title="Pôle"]')
+        from selenium.webdriver.support import expected_conditions as EC
+        self.wait.until(EC.text_to_be_present_in_element(
+                (By.XPATH, '//li[@id="user-preferences"]/a'), user['name']))
+
+    def expand_menu(self):
+        "Unfold the whole menu tree; return the titles of its entries"
+        from selenium.webdriver.common.by import By
+        rows = '//div[@id="menu"]//tbody/tr'
+        unfolded = set()
+        while True:
+            folded = [e for e in self.driver.find_elements(By.XPATH,
+                    f'{rows}//span[@class="expander"]')
+                if e.id not in unfolded and e.is_displayed()
+                and e.value_of_css_property('visibility') == 'visible']
+            if not folded:
+                break
+            count = len(self.driver.find_elements(By.XPATH, rows))
+            unfolded.add(folded[0].id)
+            folded[0].click()
+            self.wait.until(lambda d: len(
+                    d.find_elements(By.XPATH, rows)) > count)
+        return [e.get_attribute('title') for e in self.driver.find_elements(
+                By.XPATH, f'{rows}//div[@title]')]
+
+    def download(self, name):
+        """Click the link of the download dialog whose file name starts
+        with name; return the path of the file downloaded"""
+        link = self.clickable(
+            f'{MODAL}//a[@download and starts-with(@download, "{name}")]')
+        filename = link.get_attribute('download')
+        link.click()
+        path = self.driver.downloads / filename
+        self.wait.until(lambda d: path.exists() and not any(
+                self.driver.downloads.glob('*.crdownload')))
+        return path
+
+    def open_menu(self, *path):
+        "Open the menu entry at path (its titles), unfolding its parents"
+        from selenium.webdriver.common.by import By
+        menu = '//div[@id="menu"]'
+        for title, child in zip(path, path[1:]):
+            if self.texts(f'{menu}//div[@title="{child}"]'):
+                continue
+            entry = self.visible(f'{menu}//div[@title="{title}"]')
+            entry.find_element(
+                By.XPATH, './ancestor::tr[1]//span[@class="expander"]'
+                ).click()
+            self.visible(f'{menu}//div[@title="{child}"]')
+        self.visible(f'{menu}//div[@title="{path[-1]}"]').click()
+
+
 def test_accountant_switches_member_and_lists_members(server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     definition = server['definition']
-    first, second = (m['name'] for m in definition['members'])
-    accountant, = definition['users']
+    names = [m['name'] for m in definition['members']]
+    first, second = names[:2]
+    accountant, = [u for u in definition['users']
+        if u['login'] == 'comptable']
     wait = WebDriverWait(browser, TIMEOUT)
 
     def visible(xpath):
@@ -299,7 +459,7 @@ def test_accountant_switches_member_and_lists_members(server, browser):
         company = Select(visible(
                 '//div[contains(@class, "modal") and contains(@class, "in")]'
                 '//select[@name="company"]'))
-        assert {o.text for o in company.options} - {''} == {first, second}
+        assert {o.text for o in company.options} - {''} == set(names)
         company.select_by_visible_text(second)
         clickable(
             '//div[contains(@class, "modal") and contains(@class, "in")]'
@@ -310,22 +470,101 @@ def test_accountant_switches_member_and_lists_members(server, browser):
         wait.until(EC.invisibility_of_element_located(
                 (By.CSS_SELECTOR, '.modal.in')))
 
-        # Pôle > Member Associations lists both members.
+        # Pôle > Associations membres lists every member.
         pole = visible('//div[@id="menu"]//div[@title="Pôle"]')
         pole.find_element(
             By.XPATH, './ancestor::tr[1]//span[@class="expander"]').click()
         visible('//div[@id="menu"]'
-            '//div[@title="Member Associations"]').click()
-        visible('//ul[@id="tablist"]//*[contains(., "Member Associations")]')
+            '//div[@title="Associations membres"]').click()
+        visible('//ul[@id="tablist"]'
+            '//*[contains(., "Associations membres")]')
         tab = ('//div[contains(@class, "tab-pane") '
             'and contains(@class, "active")]')
-        for name in [first, second]:
+        for name in names:
             visible(f'{tab}//tbody//td[contains(normalize-space(.), "{name}")]')
         rows = browser.find_elements(
             By.XPATH, f'{tab}//tbody/tr[.//td[normalize-space(.) != ""]]')
-        assert len(rows) == 2, [r.text for r in rows]
+        assert len(rows) == len(names), [r.text for r in rows]
         _screenshot(browser, 'browser-2-members')
     except Exception:
         path = _screenshot(browser, 'browser-failure')
         print(f"screenshot: {path}\ntrytond log:\n{_tail(server['log'])}")
         raise
+
+
+def _journey(name):
+    """Run the decorated journey with a Client; on failure keep a
+    screenshot (var/browser/<name>-failure.png) and show trytond's log"""
+    def decorator(function):
+        def test(server, browser):
+            client = Client(browser, server)
+            try:
+                function(client)
+            except Exception:
+                path = _screenshot(browser, f'{name}-failure')
+                print(f"screenshot: {path}\ntrytond log:\n"
+                    f"{_tail(server['log'])}")
+                raise
+        test.__name__ = function.__name__
+        test.__doc__ = function.__doc__
+        return test
+    return decorator
+
+
+# Menu entries that lead to people (names, contracts, pay): a board member
+# reads aggregated figures only.
+PERSON_MENUS = {
+    "Tiers", "Salariés", "Paie", "Lignes de paie", "PASS IAE",
+    "Profils d'insertion", "Contrats d'insertion", "Sorties",
+    "ETP consommés", "Temps des salariés partagés", "Utilisateurs",
+    }
+
+
+@_journey('board')
+def test_board_member_prints_board_report(client):
+    """The board member finds no person in the menus and prints the board
+    report of the whole pôle: its French labels and the people counted"""
+    import subprocess
+    from selenium.webdriver.common.by import By
+    board = client.user('administrateur')
+    client.login(board)
+
+    titles = client.expand_menu()
+    assert {"Pôle", "Insertion", "Indicateurs d'insertion",
+        "Rapport d'insertion au conseil d'administration",
+        "États combinés", "Tableau de bord des directions"} <= set(titles)
+    assert not PERSON_MENUS & set(titles), titles
+    _screenshot(client.driver, 'board-1-menu')
+
+    client.open_menu("Pôle", "Insertion",
+        "Rapport d'insertion au conseil d'administration")
+    client.visible(f'{MODAL}//label[contains(., "Structure")]')
+    year = client.visible(f'{MODAL}//input[@name="year"]')
+    today = dt.date.today()
+    assert year.get_attribute('value') == str(today.year)
+    # Empty structure: the whole pôle
+    assert client.driver.find_element(
+        By.XPATH, f'{MODAL}//input[@name="company"]'
+        ).get_attribute('value') == ''
+    _screenshot(client.driver, 'board-2-wizard')
+    client.clickable(f'{MODAL}//button[contains(., "Imprimer")]').click()
+    path = client.download("Rapport d'insertion")
+    assert path.suffix == '.pdf'
+    shutil.copyfile(path, SCREENSHOTS / 'board-report.pdf')
+    text = subprocess.run(['pdftotext', '-layout', str(path), '-'],
+        capture_output=True, text=True, check=True).stdout
+    lines = [' '.join(line.split()) for line in text.splitlines()]
+    assert f"Rapport au conseil d'administration {today.year}" in lines
+    assert "Structure : L'ensemble du pôle" in lines
+    # Everyone with an insertion contract this year, in both ACI: the
+    # board member reads neither, so the pôle's figure shows (two
+    # structures, 5 people or more).
+    (people,), = _query(client.server, """
+        SELECT COUNT(DISTINCT employee) FROM insertion_contract
+        WHERE start_date <= ? AND COALESCE(end_date, planned_end_date) >= ?
+        """, f'{today.year}-12-31', f'{today.year}-01-01')
+    assert people >= 5
+    assert ("Personnes ayant travaillé en contrat d'insertion %d" % people
+        in lines), text
+    assert "Agrégats uniquement : ce rapport ne nomme personne." in ' '.join(
+        lines)
