@@ -15,6 +15,8 @@ What it does:
     preferences and lists the members (Pôle > Associations membres);
   - the board member finds no person in the menus and prints the board
     report (its PDF read back with pdftotext);
+  - the counsellor finds a person by name in the PASS IAE list, opens the
+    PASS, then the person's contracts (dates, labels, hours);
 
 The database is always SQLite, whatever TRYTOND_DATABASE_URI says: the test
 is about the web client and the server working together, not the backend
@@ -276,13 +278,22 @@ class Client:
         from selenium.webdriver.support.ui import WebDriverWait
         self.driver = driver
         self.server = server
-        self.wait = WebDriverWait(driver, TIMEOUT)
+        from selenium.common.exceptions import (
+            StaleElementReferenceException)
+        # sao redraws lists and forms as records load
+        self.wait = WebDriverWait(driver, TIMEOUT,
+            ignored_exceptions=[StaleElementReferenceException])
 
     def visible(self, xpath):
+        "The first element of xpath shown (sao keeps hidden copies)"
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as EC
-        return self.wait.until(
-            EC.visibility_of_element_located((By.XPATH, xpath)))
+
+        def shown(driver):
+            for element in driver.find_elements(By.XPATH, xpath):
+                if element.is_displayed():
+                    return element
+            return False
+        return self.wait.until(shown)
 
     def clickable(self, xpath):
         from selenium.webdriver.common.by import By
@@ -296,9 +307,46 @@ class Client:
         return user
 
     def texts(self, xpath):
-        from selenium.webdriver.common.by import By
-        return [e.text for e in self.driver.find_elements(By.XPATH, xpath)
-            if e.is_displayed()]
+        "The texts of the elements of xpath shown, read at once"
+        return self.driver.execute_script("""
+            const found = document.evaluate(arguments[0], document, null,
+                XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+            const texts = [];
+            for (let i = 0; i < found.snapshotLength; i++) {
+                const node = found.snapshotItem(i);
+                if (node.getClientRects().length) {
+                    texts.push(node.innerText.trim());
+                }
+            }
+            return texts;""", xpath)
+
+    def rows(self, xpath=None):
+        """The texts of the cells of the list rows shown (the active tab's
+        by default), without the selection boxes"""
+        return self.driver.execute_script("""
+            const found = document.evaluate(arguments[0], document, null,
+                XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+            const rows = [];
+            for (let i = 0; i < found.snapshotLength; i++) {
+                const row = found.snapshotItem(i);
+                if (!row.getClientRects().length) {
+                    continue;
+                }
+                const cells = [];
+                for (const cell of row.querySelectorAll(':scope > td')) {
+                    // sao's first cell is empty, the second the selection
+                    if ((cell === row.firstElementChild && !cell.className)
+                            || cell.classList.contains('selection-state')
+                            || !cell.getClientRects().length) {
+                        continue;
+                    }
+                    cells.push(cell.innerText.trim());
+                }
+                if (cells.some(c => c)) {
+                    rows.push(cells);
+                }
+            }
+            return rows;""", xpath or f'{TAB}//tbody/tr')
 
     def login(self, user):
         "Log in as user (a dict of the definition) and wait for the menu"
@@ -371,6 +419,31 @@ class Client:
         self.wait.until(lambda d: path.exists() and not any(
                 self.driver.downloads.glob('*.crdownload')))
         return path
+
+    def open_tab(self, *path):
+        """Open the menu entry at path in a new tab named as the entry;
+        wait for its first rows"""
+        tabs = '//ul[@id="tablist"]/li'
+        count = len(self.texts(tabs))
+        self.open_menu(*path)
+        self.wait.until(lambda d: len(self.texts(tabs)) > count)
+        self.visible(f'{tabs}[contains(@class, "active")]'
+            f'//*[normalize-space(.)="{path[-1]}"]')
+        self.visible(f'{TAB}//tbody/tr/td')
+
+    def search(self, text, shown):
+        """Search text in the active tab's list and wait until shown(rows),
+        the list rows' cells, is true; return them"""
+        box = self.visible(f'{TAB}//*[contains(@class, "filter-box")]//input')
+        box.clear()
+        box.send_keys(text + '\n')
+        rows = []
+
+        def found(driver):
+            rows[:] = self.rows()
+            return shown(rows)
+        self.wait.until(found)
+        return rows
 
     def open_menu(self, *path):
         "Open the menu entry at path (its titles), unfolding its parents"
@@ -568,3 +641,98 @@ def test_board_member_prints_board_report(client):
         in lines), text
     assert "Agrégats uniquement : ce rapport ne nomme personne." in ' '.join(
         lines)
+
+
+def _date(server, date):
+    "date as the French of the test database writes it"
+    (format_,), = _query(server, "SELECT date FROM ir_lang WHERE code = 'fr'")
+    return date.strftime(format_)
+
+
+@_journey('counsellor')
+def test_counsellor_finds_a_person_pass_and_contracts(client):
+    """The counsellor of Les Jardins du Val finds a person by name in the
+    PASS IAE list, opens their PASS, then their contracts: the dates and
+    labels shown"""
+    from selenium.webdriver.support.ui import Select
+    server = client.server
+    # A person of Les Jardins du Val with a PASS never suspended nor
+    # prolonged (its end is 730 days from its start): a Dubois if the
+    # demo of the day has one there.
+    people = _query(server, """
+        SELECT party.name, pass.number, pass.start_date, party.id
+        FROM insertion_pass AS pass
+        JOIN party_party AS party ON party.id = pass.party
+        JOIN company_employee AS employee ON employee.party = party.id
+        JOIN company_company AS company ON company.id = employee.company
+        JOIN party_party AS structure ON structure.id = company.party
+        WHERE structure.name = 'Les Jardins du Val'
+            AND pass.id NOT IN (SELECT pass_ FROM insertion_pass_suspension)
+            AND pass.id NOT IN (
+                SELECT pass_ FROM insertion_pass_prolongation)
+        ORDER BY party.name NOT LIKE '% Dubois', pass.number""")
+    name, number, start, party = people[0]
+    last_name = name.split()[-1]
+    start = dt.date.fromisoformat(start)
+    end = start + dt.timedelta(days=729)
+    # Those of that name the counsellor may read: of her structure only
+    namesakes = {n for n, _, _, _ in people if n.endswith(' ' + last_name)}
+    others = {n for n, in _query(server, """
+        SELECT party.name FROM insertion_pass AS pass
+        JOIN party_party AS party ON party.id = pass.party
+        WHERE party.name LIKE ?""", '% ' + last_name)} - namesakes
+
+    client.login(client.user('conseillere'))
+    client.open_tab("Pôle", "Insertion", "PASS IAE")
+    assert client.texts(f'{TAB}//thead//th')[-5:] == [
+        "Numéro", "Personne", "Date de début", "Date de fin", "Statut"]
+    rows = client.search(last_name, lambda rows: rows and all(
+            r[1].endswith(' ' + last_name) for r in rows))
+    assert {r[1] for r in rows} >= {name}
+    assert not {r[1] for r in rows} & others, rows
+    row, = [r for r in rows if r[0] == number]
+    assert row == [
+        number, name, _date(server, start), _date(server, end), "Valide"]
+    _screenshot(client.driver, 'counsellor-1-pass-list')
+
+    client.visible(
+        f'{TAB}//tbody/tr[contains(., "{number}")]/td[3]').click()
+    client.clickable(f'{TAB}//button[@id="switch_"]').click()
+    form = f'{TAB}//div[contains(@class, "form")]'
+    client.visible(f'{form}//label[contains(., "Date de début")]')
+    assert client.visible(f'{form}//input[@name="number"]').get_attribute(
+        'value') == number
+    assert client.visible(f'{form}//input[@name="party"]').get_attribute(
+        'value') == name
+    assert client.visible(f'{form}//input[@name="start_date"]'
+        ).get_attribute('value') == _date(server, start)
+    assert client.visible(f'{form}//input[@name="end_date"]'
+        ).get_attribute('value') == _date(server, end)
+    assert Select(client.visible(f'{form}//select[@name="status"]')
+        ).first_selected_option.text == "Valide"
+    labels = client.texts(f'{form}//label')
+    for label in ["Numéro", "Personne", "Date de début", "Date de fin",
+            "Statut", "Suspensions", "Prolongations"]:
+        assert any(t.startswith(label) for t in labels), labels
+    _screenshot(client.driver, 'counsellor-2-pass')
+
+    contracts = _query(server, """
+        SELECT contract.start_date, contract.planned_end_date,
+            contract.end_date, contract.weekly_hours
+        FROM insertion_contract AS contract
+        JOIN company_employee AS employee
+            ON employee.id = contract.employee
+        WHERE employee.party = ?
+        ORDER BY contract.start_date DESC""", party)
+    client.open_tab("Pôle", "Insertion", "Contrats d'insertion")
+    rows = client.search(name, lambda rows: len(rows) == len(
+            contracts) and all(r[0] == name for r in rows))
+    cddi = "CDDI (contrat à durée déterminée d'insertion)"
+    # Weekly hours in the French format (26,00)
+    assert sorted(r[:6] + r[-1:] for r in rows) == sorted(
+        [name, cddi, _date(server, dt.date.fromisoformat(start)),
+            _date(server, dt.date.fromisoformat(planned)),
+            _date(server, dt.date.fromisoformat(end)) if end else '',
+            ('%.2f' % float(hours)).replace('.', ','), "Les Jardins du Val"]
+        for start, planned, end, hours in contracts)
+    _screenshot(client.driver, 'counsellor-3-contracts')
