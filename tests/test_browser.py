@@ -17,6 +17,8 @@ What it does:
     report (its PDF read back with pdftotext);
   - the counsellor finds a person by name in the PASS IAE list, opens the
     PASS, then the person's contracts (dates, labels, hours);
+  - the director opens the directors' dashboard (each member's result of
+    the year and cash, as the move lines give them);
 
 The database is always SQLite, whatever TRYTOND_DATABASE_URI says: the test
 is about the web client and the server working together, not the backend
@@ -42,6 +44,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from decimal import Decimal
 
 import pytest
 
@@ -736,3 +739,89 @@ def test_counsellor_finds_a_person_pass_and_contracts(client):
             ('%.2f' % float(hours)).replace('.', ','), "Les Jardins du Val"]
         for start, planned, end, hours in contracts)
     _screenshot(client.driver, 'counsellor-3-contracts')
+
+
+def _amount(value):
+    "value as the web client shows an amount in French (183 029,62)"
+    return ('{:,.2f}'.format(value)).replace(',', ' ').replace('.', ',')
+
+
+def _spaces(text):
+    "text with the no-break spaces of French numbers as plain spaces"
+    return text.replace('\u202f', ' ').replace('\xa0', ' ')
+
+
+def _balances(server, codes, start, end, sign):
+    """Per member (company name): the balance of the posted move lines of
+    the accounts whose codes start with one of codes, dated from start
+    (None: the beginning) to end, debit - credit (sign 1) or credit -
+    debit (sign -1)"""
+    rows = _query(server, """
+        SELECT structure.name, line.debit, line.credit, account.code
+        FROM account_move_line AS line
+        JOIN account_move AS move ON move.id = line.move
+        JOIN account_account AS account ON account.id = line.account
+        JOIN company_company AS company ON company.id = account.company
+        JOIN party_party AS structure ON structure.id = company.party
+        WHERE move.state = 'posted' AND move.date >= ? AND move.date <= ?
+        """, str(start or dt.date.min), str(end))
+    def number(value):
+        # Tryton stores Numeric as text on SQLite (bytes to sqlite3)
+        if isinstance(value, bytes):
+            value = value.decode()
+        return Decimal(str(value or 0))
+    balances = {}
+    for name, debit, credit, code in rows:
+        if code and code.startswith(tuple(codes)):
+            balances[name] = balances.get(name, Decimal(0)) + sign * (
+                number(debit) - number(credit))
+    return balances
+
+
+@_journey('director')
+def test_director_opens_dashboard(client):
+    """The director of Les Jardins du Val opens the directors' dashboard:
+    the result of the year to date and the cash of each member, and the
+    pôle's total, as the books give them"""
+    server = client.server
+    today = dt.date.today()
+    names = [m['name'] for m in server['definition']['members']]
+    # Classes 6 and 7 of the year (not closed yet: no closing move) and
+    # the cash accounts (class 5) to date
+    results = _balances(server, ['6', '7'], today.replace(month=1, day=1),
+        today, -1)
+    cash = _balances(server, ['5'], None, today, 1)
+    assert results['Les Jardins du Val'] and cash['Les Jardins du Val']
+
+    client.login(client.user('direction'))
+    client.open_menu(
+        "Pôle", "États combinés", "Tableau de bord des directions")
+    client.visible(f'{MODAL}//tbody/tr/td')
+    assert client.visible(f'{MODAL}//input[@name="date"]').get_attribute(
+        'value') == _date(server, today)
+    total = sum(results.values())
+    assert _spaces(client.visible(f'{MODAL}//input[@name="result"]'
+            ).get_attribute('value')) == _amount(total)
+    labels = client.texts(f'{MODAL}//label')
+    assert "Résultat de l'exercice à date\xa0:" in labels, labels
+    assert "Année précédente à la même date\xa0:" in labels, labels
+    assert client.texts(f'{MODAL}//thead//th')[-4:] == [
+        "Indicateur", "Membre", "Valeur", "Comparaison"]
+    rows = [[_spaces(c) for c in r]
+        for r in client.rows(f'{MODAL}//tbody/tr')]
+    shown = {(r[0], r[1]): r[2] for r in rows}
+    for name in names:
+        assert shown["Résultat de l'exercice à date", name] == _amount(
+            results[name]), rows
+        assert shown["Trésorerie", name] == _amount(cash[name]), rows
+    assert shown["Résultat de l'exercice à date", "Total"] == _amount(total)
+    assert shown["Trésorerie", "Total"] == _amount(sum(cash.values()))
+    # Each inter-member balance shows from both sides, opposite
+    balances = {k: v for k, v in shown.items()
+        if k[0] == "Solde entre membres"}
+    assert balances
+    for (_, pair), value in balances.items():
+        first, second = pair.split(' / ')
+        assert shown["Solde entre membres", f'{second} / {first}'] == (
+            value[1:] if value.startswith('-') else '-' + value)
+    _screenshot(client.driver, 'director-1-dashboard')
