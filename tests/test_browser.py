@@ -19,6 +19,9 @@ What it does:
     PASS, then the person's contracts (dates, labels, hours);
   - the director opens the directors' dashboard (each member's result of
     the year and cash, as the move lines give them);
+  - the accountant posts an invoice of the collective to Les Jardins du
+    Val and opens its mirror among Les Jardins du Val's supplier invoices
+    (amounts, reference, the source it mirrors, no access error).
 
 The database is always SQLite, whatever TRYTOND_DATABASE_URI says: the test
 is about the web client and the server working together, not the backend
@@ -423,16 +426,56 @@ class Client:
                 self.driver.downloads.glob('*.crdownload')))
         return path
 
+    def switch_company(self, name):
+        """Make name the current company in the preferences (they close
+        every tab first) unless it is already"""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.support.ui import Select
+        header = '//li[@id="user-preferences"]/a'
+        if self.visible(header).text.endswith(f' - {name} [EUR]'):
+            return
+        self.clickable(header).click()
+        # The first entry of the user menu is Preferences.
+        self.clickable(
+            '(//li[@id="user-preferences"]//a[@role="menuitem"])[1]').click()
+        company = f'{MODAL}//select[@name="company"]'
+        confirm = (f'{MODAL}[.//*[contains(., "fermer tous les onglets")]]'
+            '//button[normalize-space(.)="Valider"]')
+        self.visible(f'{company} | {confirm}')
+        if self.texts(confirm):
+            self.clickable(confirm).click()
+        Select(self.visible(company)).select_by_visible_text(name)
+        self.clickable(f'{MODAL}//button[@type="submit" '
+            'and contains(@class, "btn-primary")]').click()
+        self.wait.until(EC.text_to_be_present_in_element(
+                (By.XPATH, header), f' - {name} [EUR]'))
+        self.wait.until(lambda d: not self.texts(MODAL))
+
+    def value(self, name, where=None):
+        "The value shown by the field name of the active tab's form"
+        return self.visible(
+            f'{where or TAB}//input[@name="{name}"]').get_attribute('value')
+
+    def pick(self, name, text, choice, where=None):
+        """Type text in the many2one field name and pick choice among the
+        completions"""
+        entry = self.clickable(f'{where or TAB}//input[@name="{name}"]')
+        entry.click()
+        entry.send_keys(text)
+        self.clickable('//ul[contains(@class, "dropdown-menu")]'
+            f'//li[normalize-space(.)="{choice}"]/a').click()
+
     def open_tab(self, *path):
         """Open the menu entry at path in a new tab named as the entry;
-        wait for its first rows"""
+        wait for its list's header"""
         tabs = '//ul[@id="tablist"]/li'
         count = len(self.texts(tabs))
         self.open_menu(*path)
         self.wait.until(lambda d: len(self.texts(tabs)) > count)
         self.visible(f'{tabs}[contains(@class, "active")]'
             f'//*[normalize-space(.)="{path[-1]}"]')
-        self.visible(f'{TAB}//tbody/tr/td')
+        self.visible(f'{TAB}//thead//th')
 
     def search(self, text, shown):
         """Search text in the active tab's list and wait until shown(rows),
@@ -452,14 +495,24 @@ class Client:
         "Open the menu entry at path (its titles), unfolding its parents"
         from selenium.webdriver.common.by import By
         menu = '//div[@id="menu"]'
+        from selenium.common.exceptions import TimeoutException
+        from selenium.webdriver.support.ui import WebDriverWait
         for title, child in zip(path, path[1:]):
-            if self.texts(f'{menu}//div[@title="{child}"]'):
-                continue
-            entry = self.visible(f'{menu}//div[@title="{title}"]')
-            entry.find_element(
-                By.XPATH, './ancestor::tr[1]//span[@class="expander"]'
-                ).click()
-            self.visible(f'{menu}//div[@title="{child}"]')
+            # Again if the menu was redrawn under the click (it is
+            # reloaded when the preferences change)
+            for attempt in range(3):
+                if self.texts(f'{menu}//div[@title="{child}"]'):
+                    break
+                entry = self.visible(f'{menu}//div[@title="{title}"]')
+                entry.find_element(
+                    By.XPATH, './ancestor::tr[1]//span[@class="expander"]'
+                    ).click()
+                try:
+                    WebDriverWait(self.driver, TIMEOUT / 3).until(
+                        lambda d: self.texts(
+                            f'{menu}//div[@title="{child}"]'))
+                except TimeoutException:
+                    continue
         self.visible(f'{menu}//div[@title="{path[-1]}"]').click()
 
 
@@ -825,3 +878,98 @@ def test_director_opens_dashboard(client):
         assert shown["Solde entre membres", f'{second} / {first}'] == (
             value[1:] if value.startswith('-') else '-' + value)
     _screenshot(client.driver, 'director-1-dashboard')
+
+
+@_journey('accountant')
+def test_accountant_posts_inter_member_invoice_and_opens_mirror(client):
+    """The accountant posts, in the collective, a customer invoice to Les
+    Jardins du Val, then opens its mirror among Les Jardins du Val's
+    supplier invoices: same amounts, the source number as reference"""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+    collective, jardins = (
+        m['name'] for m in client.server['definition']['members'][:2])
+    today = dt.date.today()
+    client.login(client.user('comptable'))
+    # Whatever company an earlier journey left current
+    client.switch_company(collective)
+
+    client.open_tab("Financier", "Factures", "Factures client")
+    client.clickable(f'{TAB}//button[@id="new_"]').click()
+    client.pick('party', jardins, jardins)
+    client.wait.until(lambda d: client.value('invoice_address'))
+    assert client.value('invoice_address').startswith(
+        f'{jardins}, Chemin des Maraîchers')
+    lines, = [m for m in client.driver.find_elements(By.XPATH,
+            f'{TAB}//div[contains(@class, "form-one2many-menu")]')
+        if m.is_displayed() and m.text.split('\n')[0] == "Lignes"]
+    lines.find_element(By.XPATH, './/button[@title="Nouveau"]').click()
+    client.pick('account', '706', "706 - Prestations de services",
+        where=MODAL)
+    quantity = client.clickable(f'{MODAL}//input[@name="quantity"]')
+    quantity.clear()
+    quantity.send_keys('3')
+    # A number input: the browser wants the decimal point
+    price = client.clickable(f'{MODAL}//input[@name="unit_price"]')
+    price.clear()
+    price.send_keys('45.50' + Keys.TAB)
+    client.wait.until(
+        lambda d: client.value('amount', where=MODAL) == '136,50')
+    client.clickable(f'{MODAL}//div[contains(@class, "modal-footer")]'
+        '//button[normalize-space(.)="Ajouter"]').click()
+    client.wait.until(lambda d: not client.texts(MODAL))
+    assert client.value('total_amount') == '136,50'
+    _screenshot(client.driver, 'accountant-1-invoice')
+
+    client.clickable(
+        f'{TAB}//button[normalize-space(.)="Comptabiliser"]').click()
+    client.clickable(f'{MODAL}[.//*[contains(., "comptabiliser les '
+        'factures")]]//button[normalize-space(.)="Valider"]').click()
+    client.wait.until(lambda d: client.value('number'))
+    number = client.value('number')
+    assert number.startswith(f'F{today.year}-')
+    assert Select(client.visible(f'{TAB}//select[@name="state"]')
+        ).first_selected_option.text == "Comptabilisé"
+    _screenshot(client.driver, 'accountant-2-posted')
+
+    # The mirror, from the other member
+    client.switch_company(jardins)
+    client.open_tab("Financier", "Factures", "Factures fournisseur")
+    box = client.visible(f'{TAB}//*[contains(@class, "filter-box")]//input')
+    box.send_keys(number + Keys.ENTER)
+    client.clickable(
+        f'{TAB}//a[@role="tab" and contains(., "Comptabilisés")]').click()
+    client.wait.until(lambda d: len(client.rows()) == 1)
+    row, = client.rows()
+    # Numéro, Référence (the source's number), Date, Tiers, Hors taxe
+    assert number in row, row
+    i = row.index(number)
+    assert row[i - 1].startswith(f'A{today.year}-'), row
+    assert row[i + 1:i + 4] == [
+        _date(client.server, today), collective, '136,50\n€'], row
+    client.visible(
+        f'{TAB}//tbody/tr/td[normalize-space(.)="{number}"]').click()
+    client.clickable(f'{TAB}//button[@id="switch_"]').click()
+    client.wait.until(lambda d: client.value('reference') == number)
+    assert client.value('number').startswith(f'A{today.year}-')
+    assert client.value('party') == collective
+    assert client.value('total_amount') == '136,50'
+    assert Select(client.visible(f'{TAB}//select[@name="state"]')
+        ).first_selected_option.text == "Comptabilisé"
+    lines = client.rows(
+        f'{TAB}//div[contains(@class, "form-one2many ")]//tbody/tr')
+    assert [r[2:4] for r in lines] == [
+        ["604 - Achats d'études et prestations de services", '3']], lines
+    # No access error, and the source shown on the other page: it is in
+    # the collective's books, not the current company's
+    assert not client.texts(MODAL), client.texts(MODAL)
+    _screenshot(client.driver, 'accountant-3-mirror')
+    client.clickable(
+        f'{TAB}//a[@role="tab" and normalize-space(.)="Autre information"]'
+        ).click()
+    client.wait.until(lambda d: client.value('mirror_of_label')
+        == f'{number} ({collective})')
+    assert "Miroir de\xa0:" in client.texts(f'{TAB}//label')
+    assert not client.texts(MODAL), client.texts(MODAL)
+    _screenshot(client.driver, 'accountant-4-mirror-of')
