@@ -436,9 +436,9 @@ class Client:
         if self.visible(header).text.endswith(f' - {name} [EUR]'):
             return
         self.clickable(header).click()
-        # The first entry of the user menu is Preferences.
-        self.clickable(
-            '(//li[@id="user-preferences"]//a[@role="menuitem"])[1]').click()
+        # Not the first entry: the notifications come first once loaded
+        self.clickable('//li[@id="user-preferences"]'
+            '//a[@role="menuitem" and contains(., "Préférences")]').click()
         company = f'{MODAL}//select[@name="company"]'
         confirm = (f'{MODAL}[.//*[contains(., "fermer tous les onglets")]]'
             '//button[normalize-space(.)="Valider"]')
@@ -582,9 +582,9 @@ def test_accountant_switches_member_and_lists_members(server, browser):
 
         # Switch company in the preferences.
         clickable(header).click()
-        # The first entry of the user menu is Preferences (in any language).
-        clickable('(//li[@id="user-preferences"]'
-            '//a[@role="menuitem"])[1]').click()
+        # Not the first entry: the notifications come first once loaded
+        clickable('//li[@id="user-preferences"]'
+            '//a[@role="menuitem" and contains(., "Préférences")]').click()
         company = Select(visible(
                 '//div[contains(@class, "modal") and contains(@class, "in")]'
                 '//select[@name="company"]'))
