@@ -64,6 +64,7 @@ CHROMIUM = '/usr/bin/chromium'
 CHROMEDRIVER = '/usr/bin/chromedriver'
 DATABASE = 'pole_browser'
 TIMEOUT = 30
+REPORT_TIMEOUT = 180
 # People in insertion, shared by the demo's two ACI (Les Jardins du Val,
 # Recyclerie du Val): the pôle's figures show to a reader of neither
 PEOPLE = 60
@@ -417,8 +418,14 @@ class Client:
     def download(self, name):
         """Click the link of the download dialog whose file name starts
         with name; return the path of the file downloaded"""
-        link = self.clickable(
-            f'{MODAL}//a[@download and starts-with(@download, "{name}")]')
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.support.ui import WebDriverWait
+        # A PDF is converted by LibreOffice on the server: its first start
+        # takes long on a busy machine
+        link = WebDriverWait(self.driver, REPORT_TIMEOUT).until(
+            EC.element_to_be_clickable((By.XPATH, f'{MODAL}//a[@download '
+                    f'and starts-with(@download, "{name}")]')))
         filename = link.get_attribute('download')
         link.click()
         path = self.driver.downloads / filename
@@ -445,7 +452,9 @@ class Client:
         self.visible(f'{company} | {confirm}')
         if self.texts(confirm):
             self.clickable(confirm).click()
-        Select(self.visible(company)).select_by_visible_text(name)
+        # The options come once the preferences are read
+        Select(self.visible(f'{company}[option[normalize-space(.)="{name}"]]')
+            ).select_by_visible_text(name)
         self.clickable(f'{MODAL}//button[@type="submit" '
             'and contains(@class, "btn-primary")]').click()
         self.wait.until(EC.text_to_be_present_in_element(
@@ -588,6 +597,8 @@ def test_accountant_switches_member_and_lists_members(server, browser):
         company = Select(visible(
                 '//div[contains(@class, "modal") and contains(@class, "in")]'
                 '//select[@name="company"]'))
+        # The options come once the preferences are read
+        wait.until(lambda d: {o.text for o in company.options} - {''})
         assert {o.text for o in company.options} - {''} == set(names)
         company.select_by_visible_text(second)
         clickable(
