@@ -217,7 +217,15 @@ def server():
         port = _free_port()
         env = dict(_env(folder),
             TRYTOND_WEB__LISTEN=f'127.0.0.1:{port}',
-            TRYTOND_WEB__ROOT=str(SAO_ROOT))
+            TRYTOND_WEB__ROOT=str(SAO_ROOT),
+            # LibreOffice with a profile of its own: a soffice of another
+            # process on the same profile (in $HOME) makes the conversion
+            # wait for it, minutes
+            TRYTOND_REPORT__CONVERT_COMMAND=(
+                'soffice --headless --nolockcheck --nodefault --norestore '
+                f'-env:UserInstallation={(folder / "soffice").as_uri()} '
+                '--convert-to "%(output_extension)s" '
+                '--outdir "%(directory)s" "%(input_path)s"'))
         log = folder / 'trytond.log'
         with open(log, 'wb') as out:
             process = subprocess.Popen(
