@@ -2,15 +2,26 @@
 
 What it does:
 
-- builds a small pôle of its own in a temporary folder: the hub module
-  activated, then ``scripts/build_demo.py`` with a reduced definition (the
-  first two members of config/demo.json and the accountant ``comptable``,
-  who has every member);
+- builds a small pôle of its own in a temporary folder, in French: every
+  module activated, then ``scripts/build_demo.py`` with a reduced
+  definition (the first three members of config/demo.json: the collective
+  and two ACI sharing PEOPLE people in insertion; its four users);
 - starts ``trytond`` on a free loopback port, serving the web client
   installed by ``ensure_sao`` (scripts/env.sh) under var/sao;
-- in headless Chromium: logs in as the accountant, checks the "Pôle" menu,
-  switches company from one member to the other in the preferences, opens
-  Pôle > Member Associations and checks that both members are listed.
+- in headless Chromium, one journey per test (one server and database for
+  all), each asserting what the screens show in French:
+
+  - the accountant checks the "Pôle" menu, switches company in the
+    preferences and lists the members (Pôle > Associations membres);
+  - the board member finds no person in the menus and prints the board
+    report (its PDF read back with pdftotext);
+  - the counsellor finds a person by name in the PASS IAE list, opens the
+    PASS, then the person's contracts (dates, labels, hours);
+  - the director opens the directors' dashboard (each member's result of
+    the year and cash, as the move lines give them);
+  - the accountant posts an invoice of the collective to Les Jardins du
+    Val and opens its mirror among Les Jardins du Val's supplier invoices
+    (amounts, reference, the source it mirrors, no access error).
 
 The database is always SQLite, whatever TRYTOND_DATABASE_URI says: the test
 is about the web client and the server working together, not the backend
@@ -22,8 +33,10 @@ backend and per content of modules/, so later runs skip the activation.
 Needs Debian's chromium and chromium-driver (/usr/bin/chromium,
 /usr/bin/chromedriver): Selenium Manager never downloads anything here.
 Skipped when they are missing, or when the web client is missing and npm is
-not there to install it.  Screenshots go to var/screenshots/.
+not there to install it.  Screenshots (and the PDF printed) go to
+var/browser/.
 """
+import datetime as dt
 import json
 import os
 import pathlib
@@ -34,6 +47,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from decimal import Decimal
 
 import pytest
 
@@ -45,21 +59,31 @@ pytestmark = pytest.mark.skipif(
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = pathlib.Path(sys.executable).parent
 SAO_ROOT = ROOT / 'var' / 'sao' / 'node_modules' / 'tryton-sao'
-SCREENSHOTS = ROOT / 'var' / 'screenshots'
+SCREENSHOTS = ROOT / 'var' / 'browser'
 CHROMIUM = '/usr/bin/chromium'
 CHROMEDRIVER = '/usr/bin/chromedriver'
 DATABASE = 'pole_browser'
 TIMEOUT = 30
+REPORT_TIMEOUT = 180
+# People in insertion, shared by the demo's two ACI (Les Jardins du Val,
+# Recyclerie du Val): the pôle's figures show to a reader of neither
+PEOPLE = 60
 
 
 def _demo_definition():
     demo = json.loads((ROOT / 'config' / 'demo.json').read_text())
-    accountant, = [u for u in demo['users'] if u['login'] == 'comptable']
+    members = demo['members'][:3]
+    keys = {m['key'] for m in members}
+    # Every user of the demo whose members are among those (all four).
+    users = [u for u in demo['users']
+        if u['members'] == 'all' or set(u['members']) <= keys]
     return {
         'database': DATABASE,
+        'language': demo['language'],
         'admin': demo['admin'],
-        'members': demo['members'][:2],
-        'users': [dict(accountant, members='all')],
+        'members': members,
+        'users': users,
+        'insertion': {'people': PEOPLE},
         }
 
 
@@ -109,7 +133,7 @@ def _build_database(folder, definition):
     cache = None
     if os.environ.get('POLE_FILE_CACHE'):
         cache = (pathlib.Path(os.environ['POLE_FILE_CACHE'])
-            / 'browser' / 'hub.sqlite')
+            / 'browser' / 'pole-fr.sqlite')
     if cache and cache.exists():
         shutil.copyfile(cache, target)
     else:
@@ -121,7 +145,7 @@ def _build_database(folder, definition):
             p.parent.name for p in (ROOT / 'modules').glob('*/tryton.cfg'))
         _run([BIN / 'trytond-admin', '-d', DATABASE, '--all',
                 '-u', *modules, '--activate-dependencies',
-                '--email', 'admin@example.org'],
+                '-l', 'fr', '--email', 'admin@example.org'],
             dict(env, TRYTONPASSFILE=str(passfile)), log)
         if cache:
             cache.parent.mkdir(parents=True, exist_ok=True)
@@ -167,6 +191,16 @@ def _stop(process):
             process.wait()
 
 
+def _query(server, sql, *args):
+    "Rows of the test database (what the screens should show)"
+    import sqlite3
+    connection = sqlite3.connect(server['database'])
+    try:
+        return connection.execute(sql, args).fetchall()
+    finally:
+        connection.close()
+
+
 @pytest.fixture(scope='module')
 def server():
     "URL of a trytond serving sao and a small pôle, stopped at the end"
@@ -183,7 +217,15 @@ def server():
         port = _free_port()
         env = dict(_env(folder),
             TRYTOND_WEB__LISTEN=f'127.0.0.1:{port}',
-            TRYTOND_WEB__ROOT=str(SAO_ROOT))
+            TRYTOND_WEB__ROOT=str(SAO_ROOT),
+            # LibreOffice with a profile of its own: a soffice of another
+            # process on the same profile (in $HOME) makes the conversion
+            # wait for it, minutes
+            TRYTOND_REPORT__CONVERT_COMMAND=(
+                'soffice --headless --nolockcheck --nodefault --norestore '
+                f'-env:UserInstallation={(folder / "soffice").as_uri()} '
+                '--convert-to "%(output_extension)s" '
+                '--outdir "%(directory)s" "%(input_path)s"'))
         log = folder / 'trytond.log'
         with open(log, 'wb') as out:
             process = subprocess.Popen(
@@ -192,7 +234,8 @@ def server():
         try:
             url = f'http://127.0.0.1:{port}/'
             _wait_http(url, process, log)
-            yield {'url': url, 'definition': definition, 'log': log}
+            yield {'url': url, 'definition': definition, 'log': log,
+                'database': folder / f'{DATABASE}.sqlite'}
         finally:
             _stop(process)
 
@@ -213,8 +256,17 @@ def browser():
             f'--user-data-dir={profile}']:
         options.add_argument(argument)
     # An explicit driver: Selenium Manager is never asked to download one.
+    downloads = pathlib.Path(profile) / 'downloads'
+    downloads.mkdir()
+    options.add_experimental_option('prefs', {
+            'download.default_directory': str(downloads),
+            'download.prompt_for_download': False,
+            })
     driver = webdriver.Chrome(
         service=Service(CHROMEDRIVER), options=options)
+    driver.execute_cdp_cmd('Browser.setDownloadBehavior', {
+            'behavior': 'allow', 'downloadPath': str(downloads)})
+    driver.downloads = downloads
     try:
         yield driver
     finally:
@@ -229,14 +281,268 @@ def _screenshot(driver, name):
     return path
 
 
+# The active tab's content and the dialog in front, for XPath.
+TAB = '//div[contains(@class, "tab-pane") and contains(@class, "active")]'
+MODAL = '//div[contains(@class, "modal") and contains(@class, "in")]'
+
+
+class Client:
+    "The web client in a browser, as a user: waits on what it shows"
+
+    def __init__(self, driver, server):
+        from selenium.webdriver.support.ui import WebDriverWait
+        self.driver = driver
+        self.server = server
+        from selenium.common.exceptions import (
+            StaleElementReferenceException)
+        # sao redraws lists and forms as records load
+        self.wait = WebDriverWait(driver, TIMEOUT,
+            ignored_exceptions=[StaleElementReferenceException])
+
+    def visible(self, xpath):
+        "The first element of xpath shown (sao keeps hidden copies)"
+        from selenium.webdriver.common.by import By
+
+        def shown(driver):
+            for element in driver.find_elements(By.XPATH, xpath):
+                if element.is_displayed():
+                    return element
+            return False
+        return self.wait.until(shown)
+
+    def clickable(self, xpath):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        return self.wait.until(
+            EC.element_to_be_clickable((By.XPATH, xpath)))
+
+    def user(self, login):
+        user, = [u for u in self.server['definition']['users']
+            if u['login'] == login]
+        return user
+
+    def texts(self, xpath):
+        "The texts of the elements of xpath shown, read at once"
+        return self.driver.execute_script("""
+            const found = document.evaluate(arguments[0], document, null,
+                XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+            const texts = [];
+            for (let i = 0; i < found.snapshotLength; i++) {
+                const node = found.snapshotItem(i);
+                if (node.getClientRects().length) {
+                    texts.push(node.innerText.trim());
+                }
+            }
+            return texts;""", xpath)
+
+    def rows(self, xpath=None):
+        """The texts of the cells of the list rows shown (the active tab's
+        by default), without the selection boxes"""
+        return self.driver.execute_script("""
+            const found = document.evaluate(arguments[0], document, null,
+                XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+            const rows = [];
+            for (let i = 0; i < found.snapshotLength; i++) {
+                const row = found.snapshotItem(i);
+                if (!row.getClientRects().length) {
+                    continue;
+                }
+                const cells = [];
+                for (const cell of row.querySelectorAll(':scope > td')) {
+                    // sao's first cell is empty, the second the selection
+                    if ((cell === row.firstElementChild && !cell.className)
+                            || cell.classList.contains('selection-state')
+                            || !cell.getClientRects().length) {
+                        continue;
+                    }
+                    cells.push(cell.innerText.trim());
+                }
+                if (cells.some(c => c)) {
+                    rows.push(cells);
+                }
+            }
+            return rows;""", xpath or f'{TAB}//tbody/tr')
+
+    def login(self, user):
+        "Log in as user (a dict of the definition) and wait for the menu"
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import Select
+        driver = self.driver
+        driver.get(self.server['url'])
+        self.visible(
+            '//div[contains(@class, "login-dialog")]//input[@id="login"]')
+
+        def database_widget(driver):
+            # A list once the server gave the databases, else an entry.
+            for widget in driver.find_elements(
+                    By.CSS_SELECTOR, '.login-dialog #database'):
+                if widget.is_displayed() and (
+                        widget.tag_name == 'input'
+                        or widget.find_elements(
+                            By.CSS_SELECTOR, f'option[value="{DATABASE}"]')):
+                    return widget
+            return False
+        database = self.wait.until(database_widget)
+        if database.tag_name == 'select':
+            Select(database).select_by_value(DATABASE)
+        elif database.get_attribute('value') != DATABASE:
+            # Read-only and filled in when the server has one database.
+            database.clear()
+            database.send_keys(DATABASE)
+        driver.find_element(
+            By.CSS_SELECTOR, '.login-dialog input#login').send_keys(
+            user['login'])
+        driver.find_element(
+            By.CSS_SELECTOR, '.login-dialog button[type=submit]').click()
+        self.visible('//div[contains(@class, "ask-dialog")]'
+            '//input[@type="password"]').send_keys(user['password'])
+        driver.find_element(
+            By.CSS_SELECTOR, '.ask-dialog .modal-footer .btn-primary').click()
+        self.visible('//div[@id="menu"]//div[@title="Pôle"]')
+        from selenium.webdriver.support import expected_conditions as EC
+        self.wait.until(EC.text_to_be_present_in_element(
+                (By.XPATH, '//li[@id="user-preferences"]/a'), user['name']))
+
+    def expand_menu(self):
+        "Unfold the whole menu tree; return the titles of its entries"
+        from selenium.webdriver.common.by import By
+        rows = '//div[@id="menu"]//tbody/tr'
+        unfolded = set()
+        while True:
+            folded = [e for e in self.driver.find_elements(By.XPATH,
+                    f'{rows}//span[@class="expander"]')
+                if e.id not in unfolded and e.is_displayed()
+                and e.value_of_css_property('visibility') == 'visible']
+            if not folded:
+                break
+            count = len(self.driver.find_elements(By.XPATH, rows))
+            unfolded.add(folded[0].id)
+            folded[0].click()
+            self.wait.until(lambda d: len(
+                    d.find_elements(By.XPATH, rows)) > count)
+        return [e.get_attribute('title') for e in self.driver.find_elements(
+                By.XPATH, f'{rows}//div[@title]')]
+
+    def download(self, name):
+        """Click the link of the download dialog whose file name starts
+        with name; return the path of the file downloaded"""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.support.ui import WebDriverWait
+        # A PDF is converted by LibreOffice on the server: its first start
+        # takes long on a busy machine
+        link = WebDriverWait(self.driver, REPORT_TIMEOUT).until(
+            EC.element_to_be_clickable((By.XPATH, f'{MODAL}//a[@download '
+                    f'and starts-with(@download, "{name}")]')))
+        filename = link.get_attribute('download')
+        link.click()
+        path = self.driver.downloads / filename
+        self.wait.until(lambda d: path.exists() and not any(
+                self.driver.downloads.glob('*.crdownload')))
+        return path
+
+    def switch_company(self, name):
+        """Make name the current company in the preferences (they close
+        every tab first) unless it is already"""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.support.ui import Select
+        header = '//li[@id="user-preferences"]/a'
+        if self.visible(header).text.endswith(f' - {name} [EUR]'):
+            return
+        self.clickable(header).click()
+        # Not the first entry: the notifications come first once loaded
+        self.clickable('//li[@id="user-preferences"]'
+            '//a[@role="menuitem" and contains(., "Préférences")]').click()
+        company = f'{MODAL}//select[@name="company"]'
+        confirm = (f'{MODAL}[.//*[contains(., "fermer tous les onglets")]]'
+            '//button[normalize-space(.)="Valider"]')
+        self.visible(f'{company} | {confirm}')
+        if self.texts(confirm):
+            self.clickable(confirm).click()
+        # The options come once the preferences are read
+        Select(self.visible(f'{company}[option[normalize-space(.)="{name}"]]')
+            ).select_by_visible_text(name)
+        self.clickable(f'{MODAL}//button[@type="submit" '
+            'and contains(@class, "btn-primary")]').click()
+        self.wait.until(EC.text_to_be_present_in_element(
+                (By.XPATH, header), f' - {name} [EUR]'))
+        self.wait.until(lambda d: not self.texts(MODAL))
+
+    def value(self, name, where=None):
+        "The value shown by the field name of the active tab's form"
+        return self.visible(
+            f'{where or TAB}//input[@name="{name}"]').get_attribute('value')
+
+    def pick(self, name, text, choice, where=None):
+        """Type text in the many2one field name and pick choice among the
+        completions"""
+        entry = self.clickable(f'{where or TAB}//input[@name="{name}"]')
+        entry.click()
+        entry.send_keys(text)
+        self.clickable('//ul[contains(@class, "dropdown-menu")]'
+            f'//li[normalize-space(.)="{choice}"]/a').click()
+
+    def open_tab(self, *path):
+        """Open the menu entry at path in a new tab named as the entry;
+        wait for its list's header"""
+        tabs = '//ul[@id="tablist"]/li'
+        count = len(self.texts(tabs))
+        self.open_menu(*path)
+        self.wait.until(lambda d: len(self.texts(tabs)) > count)
+        self.visible(f'{tabs}[contains(@class, "active")]'
+            f'//*[normalize-space(.)="{path[-1]}"]')
+        self.visible(f'{TAB}//thead//th')
+
+    def search(self, text, shown):
+        """Search text in the active tab's list and wait until shown(rows),
+        the list rows' cells, is true; return them"""
+        box = self.visible(f'{TAB}//*[contains(@class, "filter-box")]//input')
+        box.clear()
+        box.send_keys(text + '\n')
+        rows = []
+
+        def found(driver):
+            rows[:] = self.rows()
+            return shown(rows)
+        self.wait.until(found)
+        return rows
+
+    def open_menu(self, *path):
+        "Open the menu entry at path (its titles), unfolding its parents"
+        from selenium.webdriver.common.by import By
+        menu = '//div[@id="menu"]'
+        from selenium.common.exceptions import TimeoutException
+        from selenium.webdriver.support.ui import WebDriverWait
+        for title, child in zip(path, path[1:]):
+            # Again if the menu was redrawn under the click (it is
+            # reloaded when the preferences change)
+            for attempt in range(3):
+                if self.texts(f'{menu}//div[@title="{child}"]'):
+                    break
+                entry = self.visible(f'{menu}//div[@title="{title}"]')
+                entry.find_element(
+                    By.XPATH, './ancestor::tr[1]//span[@class="expander"]'
+                    ).click()
+                try:
+                    WebDriverWait(self.driver, TIMEOUT / 3).until(
+                        lambda d: self.texts(
+                            f'{menu}//div[@title="{child}"]'))
+                except TimeoutException:
+                    continue
+        self.visible(f'{menu}//div[@title="{path[-1]}"]').click()
+
+
 def test_accountant_switches_member_and_lists_members(server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     definition = server['definition']
-    first, second = (m['name'] for m in definition['members'])
-    accountant, = definition['users']
+    names = [m['name'] for m in definition['members']]
+    first, second = names[:2]
+    accountant, = [u for u in definition['users']
+        if u['login'] == 'comptable']
     wait = WebDriverWait(browser, TIMEOUT)
 
     def visible(xpath):
@@ -293,13 +599,15 @@ def test_accountant_switches_member_and_lists_members(server, browser):
 
         # Switch company in the preferences.
         clickable(header).click()
-        # The first entry of the user menu is Preferences (in any language).
-        clickable('(//li[@id="user-preferences"]'
-            '//a[@role="menuitem"])[1]').click()
+        # Not the first entry: the notifications come first once loaded
+        clickable('//li[@id="user-preferences"]'
+            '//a[@role="menuitem" and contains(., "Préférences")]').click()
         company = Select(visible(
                 '//div[contains(@class, "modal") and contains(@class, "in")]'
                 '//select[@name="company"]'))
-        assert {o.text for o in company.options} - {''} == {first, second}
+        # The options come once the preferences are read
+        wait.until(lambda d: {o.text for o in company.options} - {''})
+        assert {o.text for o in company.options} - {''} == set(names)
         company.select_by_visible_text(second)
         clickable(
             '//div[contains(@class, "modal") and contains(@class, "in")]'
@@ -310,22 +618,377 @@ def test_accountant_switches_member_and_lists_members(server, browser):
         wait.until(EC.invisibility_of_element_located(
                 (By.CSS_SELECTOR, '.modal.in')))
 
-        # Pôle > Member Associations lists both members.
+        # Pôle > Associations membres lists every member.
         pole = visible('//div[@id="menu"]//div[@title="Pôle"]')
         pole.find_element(
             By.XPATH, './ancestor::tr[1]//span[@class="expander"]').click()
         visible('//div[@id="menu"]'
-            '//div[@title="Member Associations"]').click()
-        visible('//ul[@id="tablist"]//*[contains(., "Member Associations")]')
+            '//div[@title="Associations membres"]').click()
+        visible('//ul[@id="tablist"]'
+            '//*[contains(., "Associations membres")]')
         tab = ('//div[contains(@class, "tab-pane") '
             'and contains(@class, "active")]')
-        for name in [first, second]:
+        for name in names:
             visible(f'{tab}//tbody//td[contains(normalize-space(.), "{name}")]')
         rows = browser.find_elements(
             By.XPATH, f'{tab}//tbody/tr[.//td[normalize-space(.) != ""]]')
-        assert len(rows) == 2, [r.text for r in rows]
+        assert len(rows) == len(names), [r.text for r in rows]
         _screenshot(browser, 'browser-2-members')
     except Exception:
         path = _screenshot(browser, 'browser-failure')
         print(f"screenshot: {path}\ntrytond log:\n{_tail(server['log'])}")
         raise
+
+
+def _journey(name):
+    """Run the decorated journey with a Client; on failure keep a
+    screenshot (var/browser/<name>-failure.png) and show trytond's log"""
+    def decorator(function):
+        def test(server, browser):
+            client = Client(browser, server)
+            try:
+                function(client)
+            except Exception:
+                path = _screenshot(browser, f'{name}-failure')
+                print(f"screenshot: {path}\ntrytond log:\n"
+                    f"{_tail(server['log'])}")
+                raise
+        test.__name__ = function.__name__
+        test.__doc__ = function.__doc__
+        return test
+    return decorator
+
+
+# Menu entries that lead to people (names, contracts, pay): a board member
+# reads aggregated figures only.
+PERSON_MENUS = {
+    "Tiers", "Salariés", "Paie", "Lignes de paie", "PASS IAE",
+    "Profils d'insertion", "Contrats d'insertion", "Sorties",
+    "ETP consommés", "Temps des salariés partagés", "Utilisateurs",
+    }
+
+
+@_journey('board')
+def test_board_member_prints_board_report(client):
+    """The board member finds no person in the menus and prints the board
+    report of the whole pôle: its French labels and the people counted"""
+    import subprocess
+    from selenium.webdriver.common.by import By
+    board = client.user('administrateur')
+    client.login(board)
+
+    titles = client.expand_menu()
+    assert {"Pôle", "Insertion", "Indicateurs d'insertion",
+        "Rapport d'insertion au conseil d'administration",
+        "États combinés", "Tableau de bord des directions"} <= set(titles)
+    assert not PERSON_MENUS & set(titles), titles
+    _screenshot(client.driver, 'board-1-menu')
+
+    client.open_menu("Pôle", "Insertion",
+        "Rapport d'insertion au conseil d'administration")
+    client.visible(f'{MODAL}//label[contains(., "Structure")]')
+    year = client.visible(f'{MODAL}//input[@name="year"]')
+    today = dt.date.today()
+    assert year.get_attribute('value') == str(today.year)
+    # Empty structure: the whole pôle
+    assert client.driver.find_element(
+        By.XPATH, f'{MODAL}//input[@name="company"]'
+        ).get_attribute('value') == ''
+    _screenshot(client.driver, 'board-2-wizard')
+    client.clickable(f'{MODAL}//button[contains(., "Imprimer")]').click()
+    path = client.download("Rapport d'insertion")
+    assert path.suffix == '.pdf'
+    shutil.copyfile(path, SCREENSHOTS / 'board-report.pdf')
+    text = subprocess.run(['pdftotext', '-layout', str(path), '-'],
+        capture_output=True, text=True, check=True).stdout
+    lines = [' '.join(line.split()) for line in text.splitlines()]
+    assert f"Rapport au conseil d'administration {today.year}" in lines
+    assert "Structure : L'ensemble du pôle" in lines
+    # Everyone with an insertion contract this year, in both ACI: the
+    # board member reads neither, so the pôle's figure shows (two
+    # structures, 5 people or more).
+    (people,), = _query(client.server, """
+        SELECT COUNT(DISTINCT employee) FROM insertion_contract
+        WHERE start_date <= ? AND COALESCE(end_date, planned_end_date) >= ?
+        """, f'{today.year}-12-31', f'{today.year}-01-01')
+    assert people >= 5
+    assert ("Personnes ayant travaillé en contrat d'insertion %d" % people
+        in lines), text
+    assert "Agrégats uniquement : ce rapport ne nomme personne." in ' '.join(
+        lines)
+
+
+def _date(server, date):
+    "date as the French of the test database writes it"
+    (format_,), = _query(server, "SELECT date FROM ir_lang WHERE code = 'fr'")
+    return date.strftime(format_)
+
+
+@_journey('counsellor')
+def test_counsellor_finds_a_person_pass_and_contracts(client):
+    """The counsellor of Les Jardins du Val finds a person by name in the
+    PASS IAE list, opens their PASS, then their contracts: the dates and
+    labels shown"""
+    from selenium.webdriver.support.ui import Select
+    server = client.server
+    # A person of Les Jardins du Val with a PASS never suspended nor
+    # prolonged (its end is 730 days from its start): a Dubois if the
+    # demo of the day has one there.
+    people = _query(server, """
+        SELECT party.name, pass.number, pass.start_date, party.id
+        FROM insertion_pass AS pass
+        JOIN party_party AS party ON party.id = pass.party
+        JOIN company_employee AS employee ON employee.party = party.id
+        JOIN company_company AS company ON company.id = employee.company
+        JOIN party_party AS structure ON structure.id = company.party
+        WHERE structure.name = 'Les Jardins du Val'
+            AND pass.id NOT IN (SELECT pass_ FROM insertion_pass_suspension)
+            AND pass.id NOT IN (
+                SELECT pass_ FROM insertion_pass_prolongation)
+        ORDER BY party.name NOT LIKE '% Dubois', pass.number""")
+    name, number, start, party = people[0]
+    last_name = name.split()[-1]
+    start = dt.date.fromisoformat(start)
+    end = start + dt.timedelta(days=729)
+    # Those of that name the counsellor may read: of her structure only
+    namesakes = {n for n, _, _, _ in people if n.endswith(' ' + last_name)}
+    others = {n for n, in _query(server, """
+        SELECT party.name FROM insertion_pass AS pass
+        JOIN party_party AS party ON party.id = pass.party
+        WHERE party.name LIKE ?""", '% ' + last_name)} - namesakes
+
+    client.login(client.user('conseillere'))
+    client.open_tab("Pôle", "Insertion", "PASS IAE")
+    assert client.texts(f'{TAB}//thead//th')[-5:] == [
+        "Numéro", "Personne", "Date de début", "Date de fin", "Statut"]
+    rows = client.search(last_name, lambda rows: rows and all(
+            r[1].endswith(' ' + last_name) for r in rows))
+    assert {r[1] for r in rows} >= {name}
+    assert not {r[1] for r in rows} & others, rows
+    row, = [r for r in rows if r[0] == number]
+    assert row == [
+        number, name, _date(server, start), _date(server, end), "Valide"]
+    _screenshot(client.driver, 'counsellor-1-pass-list')
+
+    client.visible(
+        f'{TAB}//tbody/tr[contains(., "{number}")]/td[3]').click()
+    client.clickable(f'{TAB}//button[@id="switch_"]').click()
+    form = f'{TAB}//div[contains(@class, "form")]'
+    client.visible(f'{form}//label[contains(., "Date de début")]')
+    assert client.visible(f'{form}//input[@name="number"]').get_attribute(
+        'value') == number
+    assert client.visible(f'{form}//input[@name="party"]').get_attribute(
+        'value') == name
+    assert client.visible(f'{form}//input[@name="start_date"]'
+        ).get_attribute('value') == _date(server, start)
+    assert client.visible(f'{form}//input[@name="end_date"]'
+        ).get_attribute('value') == _date(server, end)
+    assert Select(client.visible(f'{form}//select[@name="status"]')
+        ).first_selected_option.text == "Valide"
+    labels = client.texts(f'{form}//label')
+    for label in ["Numéro", "Personne", "Date de début", "Date de fin",
+            "Statut", "Suspensions", "Prolongations"]:
+        assert any(t.startswith(label) for t in labels), labels
+    _screenshot(client.driver, 'counsellor-2-pass')
+
+    contracts = _query(server, """
+        SELECT contract.start_date, contract.planned_end_date,
+            contract.end_date, contract.weekly_hours
+        FROM insertion_contract AS contract
+        JOIN company_employee AS employee
+            ON employee.id = contract.employee
+        WHERE employee.party = ?
+        ORDER BY contract.start_date DESC""", party)
+    client.open_tab("Pôle", "Insertion", "Contrats d'insertion")
+    rows = client.search(name, lambda rows: len(rows) == len(
+            contracts) and all(r[0] == name for r in rows))
+    cddi = "CDDI (contrat à durée déterminée d'insertion)"
+    # Weekly hours in the French format (26,00)
+    assert sorted(r[:6] + r[-1:] for r in rows) == sorted(
+        [name, cddi, _date(server, dt.date.fromisoformat(start)),
+            _date(server, dt.date.fromisoformat(planned)),
+            _date(server, dt.date.fromisoformat(end)) if end else '',
+            ('%.2f' % float(hours)).replace('.', ','), "Les Jardins du Val"]
+        for start, planned, end, hours in contracts)
+    _screenshot(client.driver, 'counsellor-3-contracts')
+
+
+def _amount(value):
+    "value as the web client shows an amount in French (183 029,62)"
+    return ('{:,.2f}'.format(value)).replace(',', ' ').replace('.', ',')
+
+
+def _spaces(text):
+    "text with the no-break spaces of French numbers as plain spaces"
+    return text.replace('\u202f', ' ').replace('\xa0', ' ')
+
+
+def _balances(server, codes, start, end, sign):
+    """Per member (company name): the balance of the posted move lines of
+    the accounts whose codes start with one of codes, dated from start
+    (None: the beginning) to end, debit - credit (sign 1) or credit -
+    debit (sign -1)"""
+    rows = _query(server, """
+        SELECT structure.name, line.debit, line.credit, account.code
+        FROM account_move_line AS line
+        JOIN account_move AS move ON move.id = line.move
+        JOIN account_account AS account ON account.id = line.account
+        JOIN company_company AS company ON company.id = account.company
+        JOIN party_party AS structure ON structure.id = company.party
+        WHERE move.state = 'posted' AND move.date >= ? AND move.date <= ?
+        """, str(start or dt.date.min), str(end))
+    def number(value):
+        # Tryton stores Numeric as text on SQLite (bytes to sqlite3)
+        if isinstance(value, bytes):
+            value = value.decode()
+        return Decimal(str(value or 0))
+    balances = {}
+    for name, debit, credit, code in rows:
+        if code and code.startswith(tuple(codes)):
+            balances[name] = balances.get(name, Decimal(0)) + sign * (
+                number(debit) - number(credit))
+    return balances
+
+
+@_journey('director')
+def test_director_opens_dashboard(client):
+    """The director of Les Jardins du Val opens the directors' dashboard:
+    the result of the year to date and the cash of each member, and the
+    pôle's total, as the books give them"""
+    server = client.server
+    today = dt.date.today()
+    names = [m['name'] for m in server['definition']['members']]
+    # Classes 6 and 7 of the year (not closed yet: no closing move) and
+    # the cash accounts (class 5) to date
+    results = _balances(server, ['6', '7'], today.replace(month=1, day=1),
+        today, -1)
+    cash = _balances(server, ['5'], None, today, 1)
+    assert results['Les Jardins du Val'] and cash['Les Jardins du Val']
+
+    client.login(client.user('direction'))
+    client.open_menu(
+        "Pôle", "États combinés", "Tableau de bord des directions")
+    client.visible(f'{MODAL}//tbody/tr/td')
+    assert client.visible(f'{MODAL}//input[@name="date"]').get_attribute(
+        'value') == _date(server, today)
+    total = sum(results.values())
+    assert _spaces(client.visible(f'{MODAL}//input[@name="result"]'
+            ).get_attribute('value')) == _amount(total)
+    labels = client.texts(f'{MODAL}//label')
+    assert "Résultat de l'exercice à date\xa0:" in labels, labels
+    assert "Année précédente à la même date\xa0:" in labels, labels
+    assert client.texts(f'{MODAL}//thead//th')[-4:] == [
+        "Indicateur", "Membre", "Valeur", "Comparaison"]
+    rows = [[_spaces(c) for c in r]
+        for r in client.rows(f'{MODAL}//tbody/tr')]
+    shown = {(r[0], r[1]): r[2] for r in rows}
+    for name in names:
+        assert shown["Résultat de l'exercice à date", name] == _amount(
+            results[name]), rows
+        assert shown["Trésorerie", name] == _amount(cash[name]), rows
+    assert shown["Résultat de l'exercice à date", "Total"] == _amount(total)
+    assert shown["Trésorerie", "Total"] == _amount(sum(cash.values()))
+    # Each inter-member balance shows from both sides, opposite
+    balances = {k: v for k, v in shown.items()
+        if k[0] == "Solde entre membres"}
+    assert balances
+    for (_, pair), value in balances.items():
+        first, second = pair.split(' / ')
+        assert shown["Solde entre membres", f'{second} / {first}'] == (
+            value[1:] if value.startswith('-') else '-' + value)
+    _screenshot(client.driver, 'director-1-dashboard')
+
+
+@_journey('accountant')
+def test_accountant_posts_inter_member_invoice_and_opens_mirror(client):
+    """The accountant posts, in the collective, a customer invoice to Les
+    Jardins du Val, then opens its mirror among Les Jardins du Val's
+    supplier invoices: same amounts, the source number as reference"""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+    collective, jardins = (
+        m['name'] for m in client.server['definition']['members'][:2])
+    today = dt.date.today()
+    client.login(client.user('comptable'))
+    # Whatever company an earlier journey left current
+    client.switch_company(collective)
+
+    client.open_tab("Financier", "Factures", "Factures client")
+    client.clickable(f'{TAB}//button[@id="new_"]').click()
+    client.pick('party', jardins, jardins)
+    client.wait.until(lambda d: client.value('invoice_address'))
+    assert client.value('invoice_address').startswith(
+        f'{jardins}, Chemin des Maraîchers')
+    lines, = [m for m in client.driver.find_elements(By.XPATH,
+            f'{TAB}//div[contains(@class, "form-one2many-menu")]')
+        if m.is_displayed() and m.text.split('\n')[0] == "Lignes"]
+    lines.find_element(By.XPATH, './/button[@title="Nouveau"]').click()
+    client.pick('account', '706', "706 - Prestations de services",
+        where=MODAL)
+    quantity = client.clickable(f'{MODAL}//input[@name="quantity"]')
+    quantity.clear()
+    quantity.send_keys('3')
+    # A number input: the browser wants the decimal point
+    price = client.clickable(f'{MODAL}//input[@name="unit_price"]')
+    price.clear()
+    price.send_keys('45.50' + Keys.TAB)
+    client.wait.until(
+        lambda d: client.value('amount', where=MODAL) == '136,50')
+    client.clickable(f'{MODAL}//div[contains(@class, "modal-footer")]'
+        '//button[normalize-space(.)="Ajouter"]').click()
+    client.wait.until(lambda d: not client.texts(MODAL))
+    assert client.value('total_amount') == '136,50'
+    _screenshot(client.driver, 'accountant-1-invoice')
+
+    client.clickable(
+        f'{TAB}//button[normalize-space(.)="Comptabiliser"]').click()
+    client.clickable(f'{MODAL}[.//*[contains(., "comptabiliser les '
+        'factures")]]//button[normalize-space(.)="Valider"]').click()
+    client.wait.until(lambda d: client.value('number'))
+    number = client.value('number')
+    assert number.startswith(f'F{today.year}-')
+    assert Select(client.visible(f'{TAB}//select[@name="state"]')
+        ).first_selected_option.text == "Comptabilisé"
+    _screenshot(client.driver, 'accountant-2-posted')
+
+    # The mirror, from the other member
+    client.switch_company(jardins)
+    client.open_tab("Financier", "Factures", "Factures fournisseur")
+    box = client.visible(f'{TAB}//*[contains(@class, "filter-box")]//input')
+    box.send_keys(number + Keys.ENTER)
+    client.clickable(
+        f'{TAB}//a[@role="tab" and contains(., "Comptabilisés")]').click()
+    client.wait.until(lambda d: len(client.rows()) == 1)
+    row, = client.rows()
+    # Numéro, Référence (the source's number), Date, Tiers, Hors taxe
+    assert number in row, row
+    i = row.index(number)
+    assert row[i - 1].startswith(f'A{today.year}-'), row
+    assert row[i + 1:i + 4] == [
+        _date(client.server, today), collective, '136,50\n€'], row
+    client.visible(
+        f'{TAB}//tbody/tr/td[normalize-space(.)="{number}"]').click()
+    client.clickable(f'{TAB}//button[@id="switch_"]').click()
+    client.wait.until(lambda d: client.value('reference') == number)
+    assert client.value('number').startswith(f'A{today.year}-')
+    assert client.value('party') == collective
+    assert client.value('total_amount') == '136,50'
+    assert Select(client.visible(f'{TAB}//select[@name="state"]')
+        ).first_selected_option.text == "Comptabilisé"
+    lines = client.rows(
+        f'{TAB}//div[contains(@class, "form-one2many ")]//tbody/tr')
+    assert [r[2:4] for r in lines] == [
+        ["604 - Achats d'études et prestations de services", '3']], lines
+    # No access error, and the source shown on the other page: it is in
+    # the collective's books, not the current company's
+    assert not client.texts(MODAL), client.texts(MODAL)
+    _screenshot(client.driver, 'accountant-3-mirror')
+    client.clickable(
+        f'{TAB}//a[@role="tab" and normalize-space(.)="Autre information"]'
+        ).click()
+    client.wait.until(lambda d: client.value('mirror_of_label')
+        == f'{number} ({collective})')
+    assert "Miroir de\xa0:" in client.texts(f'{TAB}//label')
+    assert not client.texts(MODAL), client.texts(MODAL)
+    _screenshot(client.driver, 'accountant-4-mirror-of')

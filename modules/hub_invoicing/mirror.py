@@ -28,6 +28,44 @@ class Invoice(metaclass=PoolMeta):
         help="The other member's customer invoice this invoice mirrors.")
     mirrors = fields.One2Many(
         'account.invoice', 'mirror_of', "Mirrors", readonly=True)
+    # What the form shows: mirror_of and mirrors are in another member's
+    # books, which the company rules hide under the current company (an
+    # access error in the client, or nothing).
+    mirror_of_label = fields.Function(fields.Char("Mirror of",
+            help="The other member's customer invoice this invoice "
+            "mirrors, shown to the users of that member."),
+        'get_mirror_labels')
+    mirrors_label = fields.Function(fields.Char("Mirrors",
+            help="The other members' supplier invoices that mirror this "
+            "invoice, shown to the users of those members."),
+        'get_mirror_labels')
+
+    @classmethod
+    def get_mirror_labels(cls, invoices, names):
+        """The number and member of the invoices paired with each invoice,
+        whatever the current company, for those of the companies the user
+        works in (res.user companies); nothing of the others"""
+        pool = Pool()
+        User = pool.get('res.user')
+        user_id = Transaction().user
+        result = {n: {i.id: None for i in invoices} for n in names}
+        with without_check_access():
+            entitled = ({c.id for c in User(user_id).companies}
+                if user_id else None)
+
+            def label(others):
+                return ', '.join('%s (%s)' % (
+                            o.number or o.rec_name, o.company.rec_name)
+                    for o in others
+                    if entitled is None or o.company.id in entitled) or None
+            for invoice in cls.browse(invoices):
+                if 'mirror_of_label' in names and invoice.mirror_of:
+                    result['mirror_of_label'][invoice.id] = label(
+                        [invoice.mirror_of])
+                if 'mirrors_label' in names:
+                    result['mirrors_label'][invoice.id] = label(
+                        invoice.mirrors)
+        return result
 
     @classmethod
     def copy(cls, invoices, default=None):
