@@ -29,6 +29,7 @@ from trytond.exceptions import UserError
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
 
 from . import InsertionTestMixin
 
@@ -47,8 +48,12 @@ def e(days):
 #   ('suspend', start, end[, reason]) (reason contract_suspended)
 #   ('prolong', start, end[, reason]) (reason training, COMPLETE_TRAINING,
 #       the factory's)
+#   ('suspend_history', start, end, reason): a suspension with a reason
+#       kept for history (recorded, then its reason set in the table, as
+#       history is imported)
 #   ('edit_suspension' | 'edit_prolongation', index, new_end)
 #   ('delete_suspension' | 'delete_prolongation', index)
+#   ('status', date): the expected value is the PASS status on that day
 #   ('max_end', reason): the expected value is the latest end of one new
 #       prolongation from the PASS end (les-emplois
 #       Prolongation.get_max_end_at on a PASS without prolongation)
@@ -56,8 +61,8 @@ def e(days):
 #       after the other, until none is left: the expected value is the PASS
 #       end (get_max_end_at of a cumulative reason: start + what is left of
 #       its total)
-# expect: a date (the PASS end after the steps) or a string (the regex of
-# the refusal of the last step; the steps before it must pass)
+# expect: a date (the PASS end after the steps), a status, or a string (the
+# regex of the refusal of the last step; the steps before it must pass)
 CASES = [
     # The PASS itself
     (T + 'ApprovalFactory (tests/approvals/factories.py), '
@@ -173,6 +178,36 @@ CASES = [
         D(2025, 6, 15), 'ai', D(2025, 1, 1),
         [('suspend', D(2025, 6, 1), D(2025, 6, 11), 'contrat_passerelle')],
         'only for the structures ACI, EI'),
+
+    # A hiring during a suspension ends it (Approval.unsuspend)
+    ] + [
+    (T + 'TestApprovalModel.test_unsuspend_valid[%s]: hired on 2022-09-17, '
+        'the suspension ends on 2022-09-16' % reason,
+        D(2022, 9, 17), 'aci', D(2022, 6, 17),
+        [('suspend', D(2022, 7, 17), D(2022, 12, 17), reason),
+            ('hire', D(2022, 9, 17), D(2023, 3, 16))], D(2024, 8, 15))
+    for reason in ['contract_broken', 'contract_finished', 'cta_agreement',
+        'contrat_passerelle', 'contract_suspended']
+    ] + [
+    (T + 'TestApprovalModel.test_unsuspend_invalid[%s]: hired on '
+        '2022-09-17, the suspension stays' % reason,
+        D(2022, 9, 17), 'aci', D(2022, 6, 17),
+        [('suspend_history', D(2022, 7, 17), D(2022, 12, 17), reason),
+            ('hire', D(2022, 9, 17), D(2023, 3, 16))], D(2024, 11, 15))
+    for reason in ['sickness', 'maternity', 'incarceration', 'trial',
+        'detoxification', 'force_majeure']
+    ] + [
+    (T + 'TestApprovalModel.test_unsuspend_the_day_suspension_starts: '
+        'the suspension is removed',
+        D(2025, 6, 15), 'aci', D(2025, 3, 15),
+        [('suspend', D(2025, 6, 15), D(2025, 8, 15), 'contract_broken'),
+            ('hire', D(2025, 6, 15), D(2025, 12, 14))], D(2027, 3, 14)),
+    (T + 'TestApprovalModel.test_is_valid: ends today, valid',
+        D(2026, 12, 31), 'aci', D(2025, 1, 1),
+        [('status', D(2026, 12, 31))], 'valid'),
+    (T + 'TestApprovalModel.test_is_valid: ended yesterday, not valid',
+        D(2027, 1, 1), 'aci', D(2025, 1, 1),
+        [('status', D(2027, 1, 1))], 'expired'),
 
     # Prolongations: from the PASS end, [start, end) one after the other
     (T + 'TestProlongationManager.test_get_cumulative_duration_for: '
@@ -364,6 +399,17 @@ class LesEmploisTestCase(unittest.TestCase):
                     else 'training')
                 Model(pass_=pass_, start_date=start, end_date=end,
                     reason=reason).save()
+            elif kind == 'suspend_history':
+                start, end, reason = args
+                suspension = Suspension(pass_=pass_, start_date=start,
+                    end_date=end, reason='contract_suspended')
+                suspension.save()
+                table = Suspension.__table__()
+                cursor = Transaction().connection.cursor()
+                cursor.execute(*table.update([table.reason], [reason],
+                        where=table.id == suspension.id))
+            elif kind == 'status':
+                return Pass(pass_.id).status_at(args[0])
             elif kind.startswith('edit_') or kind.startswith('delete_'):
                 pass_ = Pass(pass_.id)
                 records = (pass_.suspensions if kind.endswith('suspension')
@@ -404,7 +450,7 @@ class LesEmploisTestCase(unittest.TestCase):
                     patch.object(Date, 'today', return_value=today):
                 self.employee, pass_ = self.person(
                     companies[kind], "Case %s" % i, pass_start)
-                if isinstance(expect, str):
+                if isinstance(expect, str) and steps[-1][0] != 'status':
                     self.run_steps(pass_, steps[:-1])
                     with self.refused(UserError, expect):
                         self.run_steps(pass_, steps[-1:])
