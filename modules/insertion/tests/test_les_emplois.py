@@ -35,6 +35,7 @@ from . import InsertionTestMixin
 
 D = dt.date
 T = 'tests/approvals/tests.py::'
+V = 'tests/www/approvals_views/'
 E = D(2026, 12, 31)  # The end of a PASS from 2025-01-01
 
 
@@ -178,6 +179,32 @@ CASES = [
         D(2025, 6, 15), 'ai', D(2025, 1, 1),
         [('suspend', D(2025, 6, 1), D(2025, 6, 11), 'contrat_passerelle')],
         'only for the structures ACI, EI'),
+
+    (V + 'test_suspend.py::TestSuspendApproval.test_update_suspension: '
+        'hired yesterday, 10 days from today, then 30 days more',
+        D(2025, 6, 15), 'aci', D(2025, 1, 1),
+        [('hire', D(2025, 6, 14), D(2025, 12, 13)),
+            ('suspend', D(2025, 6, 15), D(2025, 6, 25)),
+            ('edit_suspension', 0, D(2025, 7, 25))], D(2027, 2, 9)),
+    (V + 'test_suspend.py::TestSuspendApproval.test_delete_suspension: '
+        'back to 730 days',
+        D(2025, 6, 15), 'aci', D(2025, 1, 1),
+        [('hire', D(2025, 6, 14), D(2025, 12, 13)),
+            ('suspend', D(2025, 6, 15), D(2025, 6, 25)),
+            ('delete_suspension', 0)], D(2026, 12, 31)),
+    (V + 'test_suspend.py::TestApprovalSuspendUpdateEndDateView.test_post: '
+        'back to work today, the suspension ends yesterday (9 days)',
+        D(2025, 6, 15), 'aci', D(2025, 1, 1),
+        [('hire', D(2025, 5, 26), D(2025, 11, 25)),
+            ('suspend', D(2025, 6, 5), D(2025, 6, 25)),
+            ('edit_suspension', 0, D(2025, 6, 14))], D(2027, 1, 9)),
+    (V + 'test_suspend.py::TestApprovalSuspendUpdateEndDateView.test_post_'
+        'with_invalid_endate: back to work before the start (MIN)',
+        D(2025, 6, 15), 'aci', D(2025, 1, 1),
+        [('hire', D(2025, 5, 26), D(2025, 11, 25)),
+            ('suspend', D(2025, 6, 5), D(2025, 6, 25)),
+            ('edit_suspension', 0, D(2025, 6, 3))],
+        'End Date|cannot end before'),
 
     # A hiring during a suspension ends it (Approval.unsuspend)
     ] + [
@@ -348,6 +375,58 @@ CASES = [
         D(2021, 2, 15), 'aci', D(2019, 3, 3),
         [('prolong', D(2021, 3, 1), D(2021, 3, 31)),
             ('prolong', D(2021, 3, 31), D(2021, 4, 30))], D(2021, 4, 30)),
+    (V + 'test_prolongation.py::TestApprovalProlongation.test_end_at_'
+        'with_existing_prolongation: RQTH, 912 days used (the test in one '
+        'prolongation its form would refuse; here 365 + 365 + 182), 3 x '
+        '365 + 1 refused',
+        D(2025, 6, 15), 'aci', D(2025, 1, 1),
+        [('prolong', E, e(365), 'rqth'),
+            ('prolong', e(365), e(730), 'rqth'),
+            ('prolong', e(730), e(912), 'rqth'),
+            ('prolong', e(912), e(1096), 'rqth')],
+        'may end on 2029-12-30 at the latest'),
+    (V + 'test_prolongation.py::TestApprovalProlongation.test_end_at_'
+        'with_existing_prolongation: the 183 days left, to 3 x 365',
+        D(2025, 6, 15), 'aci', D(2025, 1, 1),
+        [('prolong', E, e(365), 'rqth'),
+            ('prolong', e(365), e(730), 'rqth'),
+            ('prolong', e(730), e(912), 'rqth'),
+            ('prolong', e(912), e(1095), 'rqth')], D(2029, 12, 30)),
+    (V + 'test_prolongation.py::TestApprovalProlongation.test_prolongation_'
+        'approval_view_with_disabled_values: 3 x 365 + 10 days of training '
+        '(in requests of 365 days at most), RQTH disabled (the total counts '
+        'every reason)',
+        D(2025, 6, 15), 'aci', D(2025, 1, 1),
+        [('prolong', E, e(365)), ('prolong', e(365), e(730)),
+            ('prolong', e(730), e(1095)), ('prolong', e(1095), e(1105)),
+            ('prolong', e(1105), e(1106), 'rqth')], 'too long'),
+    (V + 'test_prolongation.py::TestApprovalProlongation.test_prolongation_'
+        'approval_view_with_disabled_values: SENIOR still offered',
+        D(2025, 6, 15), 'aci', D(2025, 1, 1),
+        [('prolong', E, e(365)), ('prolong', e(365), e(730)),
+            ('prolong', e(730), e(1095)), ('prolong', e(1095), e(1105)),
+            ('prolong', e(1105), e(1106), 'senior')], D(2030, 1, 10)),
+    (V + 'test_prolongation.py::TestApprovalProlongation.test_prolongation_'
+        'approval_view_with_disabled_values: 2 x 365 days more (the test '
+        'adds RQTH through its factory, its form refuses it then; here '
+        'training), SENIOR disabled too',
+        D(2025, 6, 15), 'aci', D(2025, 1, 1),
+        [('prolong', E, e(365)), ('prolong', e(365), e(730)),
+            ('prolong', e(730), e(1095)), ('prolong', e(1095), e(1105)),
+            ('prolong', e(1105), e(1470)), ('prolong', e(1470), e(1835)),
+            ('prolong', e(1835), e(1836), 'senior')], 'too long'),
+    ] + [
+    (V + 'test_prolongation.py::TestApprovalProlongation.test_end_at_'
+        'limits[%s]: %s days, accepted' % (reason, days),
+        D(2025, 6, 15), 'ai', D(2025, 1, 1),
+        [('prolong', E, e(days), reason)], end)
+    for reason, days, end in [
+        ('senior_cdi', 3650, D(2036, 12, 28)),
+        ('training', 365, D(2027, 12, 31)),
+        ('rqth', 365, D(2027, 12, 31)),
+        ('senior', 365, D(2027, 12, 31)),
+        ('difficulties', 365, D(2027, 12, 31)),
+        ]
     ] + [
     (T + 'TestProlongationModel.test_clean_limit_particular_difficulties_'
         'to_some_siaes_error[%s]: the factory\'s 30 days' % kind.upper(),
