@@ -17,7 +17,7 @@ from trytond.transaction import Transaction, without_check_access
 from .limit import limit, limit_int, shown
 from .exceptions import ContractError
 from .common import (CDDI_EXEMPTION_REASONS, CONTRACT_KINDS, HOURS_RULE_KINDS,
-    INSERTION_KINDS, _company_domain, current_path)
+    INSERTION_KINDS, SUSPENSION_LEGACY_REASONS, _company_domain, current_path)
 
 
 class Contract(ModelSQL, ModelView):
@@ -164,6 +164,41 @@ class Contract(ModelSQL, ModelView):
                 contract.check_ai_hours()
             if contract.kind == 'cdi_inclusion':
                 contract.check_cdi_inclusion()
+
+    @classmethod
+    def on_modification(cls, mode, contracts, field_names=None):
+        super().on_modification(mode, contracts, field_names=field_names)
+        if mode == 'create':
+            for contract in contracts:
+                if contract.kind in INSERTION_KINDS:
+                    contract.unsuspend_pass()
+
+    def unsuspend_pass(self):
+        """A hiring during a suspension of the person's PASS IAE ends the
+        suspension the day before, or removes it when it starts that day
+        (les-emplois Approval.unsuspend, when a hiring is accepted): the PASS
+        end is pushed only by the days not worked.  A suspension with a
+        reason kept for history stays (REASONS_ALLOWING_UNSUSPEND)."""
+        pool = Pool()
+        Suspension = pool.get('insertion.pass.suspension')
+        with without_check_access():
+            suspensions = Suspension.search([
+                    ('pass_.party', '=', self.employee.party.id),
+                    ('start_date', '<=', self.start_date),
+                    ('end_date', '>=', self.start_date),
+                    ('reason', 'not in', sorted(SUSPENSION_LEGACY_REASONS)),
+                    ])
+            removed = [s for s in suspensions
+                if s.start_date == self.start_date]
+            ended = [s for s in suspensions if s not in removed]
+            if removed:
+                Suspension.delete(removed)
+            if ended:
+                # Its start was checked when it was recorded
+                with Transaction().set_context(_insertion_unsuspend=True):
+                    Suspension.write(ended, {
+                            'end_date': self.start_date - dt.timedelta(1),
+                            })
 
     def _error_values(self):
         return {

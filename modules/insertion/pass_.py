@@ -333,7 +333,10 @@ class Suspension(PassPeriodMixin, ModelSQL, ModelView):
         # Dates are checked when they are entered, against the day the
         # suspension was recorded: a suspension recorded last year stays
         # valid.
-        if mode == 'create' or (mode == 'write' and {
+        if Transaction().context.get('_insertion_unsuspend'):
+            # Ended by a hiring (insertion.contract unsuspend_pass)
+            pass
+        elif mode == 'create' or (mode == 'write' and {
                     'start_date', 'end_date', 'pass_'} & field_names):
             for suspension in suspensions:
                 suspension.check_start(recorded=mode == 'write')
