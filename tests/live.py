@@ -443,6 +443,38 @@ def build_lock_tables():
     return ONBOARDING_LOCK_TABLES + ['account_journal_period']
 
 
+def build_main(modules, populate, lock_tables=None):
+    """Server side, a live test's `build SPEC RESULT` command: activate
+    modules (on a database restored from the cache, tests/dbcache.py), run
+    populate(pool, spec) in one committed transaction (restarted with the
+    locks Tryton asks for; lock_tables(), called once the modules are
+    activated, gives those taken from the start), write what it returns to
+    RESULT as JSON"""
+    if len(sys.argv) != 4 or sys.argv[1] != 'build':
+        sys.exit('usage: %s build SPEC RESULT' % sys.argv[0])
+    spec_path, result_path = sys.argv[2:]
+    with open(spec_path) as file:
+        spec = json.load(file)
+    import dbcache
+    dbcache.install()
+    from trytond.tests.test_tryton import DB_NAME, activate_module
+    activate_module(modules)
+
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, TransactionError
+    extras = {'_lock_tables': list(lock_tables() if lock_tables else [])}
+    while True:
+        try:
+            with Transaction().start(DB_NAME, 0, **extras) as transaction:
+                result = populate(Pool(), spec)
+                transaction.commit()
+            break
+        except TransactionError as error:
+            error.fix(extras)
+    with open(result_path, 'w') as file:
+        json.dump(result, file, indent=1)
+
+
 def create_users(spec, companies):
     """Server side, in a builder: the users of spec, {login: (keys, role)}
     where keys is a company key or a list of them (the first is the current

@@ -12,14 +12,12 @@ tests/test_consolidation_rpc.py build IN OUT`), then a `trytond` server is
 started on a free loopback port.  SQLite by default, PostgreSQL when
 TRYTOND_DATABASE_URI is set.
 """
-import json
-import sys
 from decimal import Decimal
 
 import pytest
 
 from live import (
-    RPCError, build_lock_tables, connect, create_users, read, search,
+    RPCError, build_lock_tables, build_main, connect, create_users, read, search,
     serve_built)
 
 MEMBERS = {
@@ -42,29 +40,6 @@ READ_RULE_ERROR = 'You are not allowed to read records'
 
 
 # --- Server side: run in a subprocess, never imported by pytest's process
-
-def build(spec_path, result_path):
-    "Activate hub_consolidation, onboard the members, post, create users"
-    import dbcache  # tests/dbcache.py: from a cached smaller database
-    dbcache.install()
-    from trytond.tests.test_tryton import DB_NAME, activate_module
-    activate_module(['hub_consolidation', 'hub_invoicing'])
-
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction, TransactionError
-
-    spec = json.loads(open(spec_path).read())
-    extras = {'_lock_tables': build_lock_tables()}
-    while True:
-        try:
-            with Transaction().start(DB_NAME, 0, **extras) as transaction:
-                result = _populate(Pool(), spec)
-                transaction.commit()
-            break
-        except TransactionError as error:
-            error.fix(extras)
-    with open(result_path, 'w') as file:
-        json.dump(result, file, indent=1)
 
 
 def _populate(pool, spec):
@@ -174,7 +149,5 @@ def test_counsellor_refused(live):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) == 4 and sys.argv[1] == 'build':
-        build(sys.argv[2], sys.argv[3])
-    else:
-        sys.exit('usage: %s build SPEC RESULT' % sys.argv[0])
+    build_main(['hub_consolidation', 'hub_invoicing'], _populate,
+        lock_tables=build_lock_tables)

@@ -18,15 +18,13 @@ tests/test_our_access_rpc.py build IN OUT`).  SQLite by default, PostgreSQL
 when TRYTOND_DATABASE_URI is set.
 """
 import contextlib
-import json
 import sqlite3
-import sys
 from decimal import Decimal
 
 import pytest
 
 from live import (
-    RPCError, _pg_connect, build_lock_tables, connect, create_users,
+    RPCError, _pg_connect, build_lock_tables, build_main, connect, create_users,
     encode_scalar, read, search, serve_built)
 
 MEMBERS = {
@@ -51,29 +49,6 @@ HEADER = ('mois;matricule;heures_payees;heures_travaillees;brut;'
 
 
 # --- Server side: run in a subprocess, never imported by pytest's process
-
-def build(spec_path, result_path):
-    import dbcache  # tests/dbcache.py: from a cached smaller database
-    dbcache.install()
-    from trytond.tests.test_tryton import DB_NAME, activate_module
-    activate_module(['insertion_payroll', 'hub_invoicing', 'hub_consolidation',
-            'hub_bookkeeping'])
-
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction, TransactionError
-
-    spec = json.loads(open(spec_path).read())
-    extras = {'_lock_tables': build_lock_tables()}
-    while True:
-        try:
-            with Transaction().start(DB_NAME, 0, **extras) as transaction:
-                result = _populate(Pool(), spec)
-                transaction.commit()
-            break
-        except TransactionError as error:
-            error.fix(extras)
-    with open(result_path, 'w') as file:
-        json.dump(result, file, indent=1)
 
 
 def _populate(pool, spec):
@@ -590,7 +565,6 @@ def test_billing_run(live, clients):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) == 4 and sys.argv[1] == 'build':
-        build(sys.argv[2], sys.argv[3])
-    else:
-        sys.exit('usage: %s build SPEC RESULT' % sys.argv[0])
+    build_main(['insertion_payroll', 'hub_invoicing', 'hub_consolidation',
+            'hub_bookkeeping'], _populate,
+        lock_tables=build_lock_tables)

@@ -27,13 +27,12 @@ tests/test_pass_shared_rpc.py build IN OUT`), without charts of accounts.
 SQLite by default, PostgreSQL when TRYTOND_DATABASE_URI is set.
 """
 import datetime as dt
-import json
-import sys
 from decimal import Decimal
 
 import pytest
 
-from live import RPCError, connect, create_users, read, search, serve_built
+from live import (
+    RPCError, build_main, connect, create_users, read, search, serve_built)
 
 MEMBERS = {
     'aci': {'name': "Jardins du Val", 'kind': 'aci',
@@ -56,21 +55,6 @@ SUSPENSION = ['pass_', 'start_date', 'end_date', 'reason']
 
 
 # --- Server side: run in a subprocess, never imported by pytest's process
-
-def build(spec_path, result_path):
-    spec = json.loads(open(spec_path).read())
-    import dbcache  # tests/dbcache.py: from a cached smaller database
-    dbcache.install()
-    from trytond.tests.test_tryton import DB_NAME, activate_module
-    activate_module('insertion')
-
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction
-    with Transaction().start(DB_NAME, 0) as transaction:
-        result = _populate(Pool(), spec)
-        transaction.commit()
-    with open(result_path, 'w') as file:
-        json.dump(result, file, indent=1)
 
 
 def _populate(pool, spec):
@@ -334,7 +318,4 @@ def test_never_employed_sees_nothing(live, clients):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) == 4 and sys.argv[1] == 'build':
-        build(sys.argv[2], sys.argv[3])
-    else:
-        sys.exit('usage: %s build SPEC RESULT' % sys.argv[0])
+    build_main('insertion', _populate)
