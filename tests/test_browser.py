@@ -461,8 +461,11 @@ class Client:
         if self.texts(confirm):
             self.clickable(confirm).click()
         # The options come once the preferences are read
-        Select(self.visible(f'{company}[option[normalize-space(.)="{name}"]]')
-            ).select_by_visible_text(name)
+        select = Select(self.visible(
+                f'{company}[option[normalize-space(.)="{name}"]]'))
+        # The companies offered, for the caller to check
+        self.companies = {o.text for o in select.options} - {''}
+        select.select_by_visible_text(name)
         self.clickable(f'{MODAL}//button[@type="submit" '
             'and contains(@class, "btn-primary")]').click()
         self.wait.until(EC.text_to_be_present_in_element(
@@ -533,113 +536,6 @@ class Client:
         self.visible(f'{menu}//div[@title="{path[-1]}"]').click()
 
 
-def test_accountant_switches_member_and_lists_members(server, browser):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import Select, WebDriverWait
-
-    definition = server['definition']
-    names = [m['name'] for m in definition['members']]
-    first, second = names[:2]
-    accountant, = [u for u in definition['users']
-        if u['login'] == 'comptable']
-    wait = WebDriverWait(browser, TIMEOUT)
-
-    def visible(xpath):
-        return wait.until(EC.visibility_of_element_located((By.XPATH, xpath)))
-
-    def clickable(xpath):
-        return wait.until(EC.element_to_be_clickable((By.XPATH, xpath)))
-
-    # The modules sao loads from its own node_modules/ (ensure_sao's link).
-    with urllib.request.urlopen(
-            server['url'] + 'node_modules/jquery/dist/jquery.js') as response:
-        assert response.status == 200
-
-    try:
-        browser.get(server['url'])
-
-        # Login dialog: database and user name, then the password.
-        visible('//div[contains(@class, "login-dialog")]//input[@id="login"]')
-
-        def database_widget(driver):
-            # A list once the server gave the databases, else an entry.
-            for widget in driver.find_elements(
-                    By.CSS_SELECTOR, '.login-dialog #database'):
-                if widget.is_displayed() and (
-                        widget.tag_name == 'input'
-                        or widget.find_elements(
-                            By.CSS_SELECTOR, f'option[value="{DATABASE}"]')):
-                    return widget
-            return False
-        database = wait.until(database_widget)
-        if database.tag_name == 'select':
-            Select(database).select_by_value(DATABASE)
-        elif database.get_attribute('value') != DATABASE:
-            # Read-only and filled in when the server has one database.
-            database.clear()
-            database.send_keys(DATABASE)
-        browser.find_element(
-            By.CSS_SELECTOR, '.login-dialog input#login').send_keys(
-            accountant['login'])
-        browser.find_element(
-            By.CSS_SELECTOR, '.login-dialog button[type=submit]').click()
-        visible('//div[contains(@class, "ask-dialog")]'
-            '//input[@type="password"]').send_keys(accountant['password'])
-        browser.find_element(
-            By.CSS_SELECTOR, '.ask-dialog .modal-footer .btn-primary').click()
-
-        # Logged in: the Pôle menu and the current company in the header.
-        pole = visible('//div[@id="menu"]//div[@title="Pôle"]')
-        header = '//li[@id="user-preferences"]/a'
-        wait.until(EC.text_to_be_present_in_element(
-                (By.XPATH, header), accountant['name']))
-        assert first in browser.find_element(By.XPATH, header).text
-        _screenshot(browser, 'browser-1-logged-in')
-
-        # Switch company in the preferences.
-        clickable(header).click()
-        # Not the first entry: the notifications come first once loaded
-        clickable('//li[@id="user-preferences"]'
-            '//a[@role="menuitem" and contains(., "Préférences")]').click()
-        company = Select(visible(
-                '//div[contains(@class, "modal") and contains(@class, "in")]'
-                '//select[@name="company"]'))
-        # The options come once the preferences are read
-        wait.until(lambda d: {o.text for o in company.options} - {''})
-        assert {o.text for o in company.options} - {''} == set(names)
-        company.select_by_visible_text(second)
-        clickable(
-            '//div[contains(@class, "modal") and contains(@class, "in")]'
-            '//button[@type="submit" and contains(@class, "btn-primary")]'
-            ).click()
-        wait.until(EC.text_to_be_present_in_element(
-                (By.XPATH, header), second))
-        wait.until(EC.invisibility_of_element_located(
-                (By.CSS_SELECTOR, '.modal.in')))
-
-        # Pôle > Associations membres lists every member.
-        pole = visible('//div[@id="menu"]//div[@title="Pôle"]')
-        pole.find_element(
-            By.XPATH, './ancestor::tr[1]//span[@class="expander"]').click()
-        visible('//div[@id="menu"]'
-            '//div[@title="Associations membres"]').click()
-        visible('//ul[@id="tablist"]'
-            '//*[contains(., "Associations membres")]')
-        tab = ('//div[contains(@class, "tab-pane") '
-            'and contains(@class, "active")]')
-        for name in names:
-            visible(f'{tab}//tbody//td[contains(normalize-space(.), "{name}")]')
-        rows = browser.find_elements(
-            By.XPATH, f'{tab}//tbody/tr[.//td[normalize-space(.) != ""]]')
-        assert len(rows) == len(names), [r.text for r in rows]
-        _screenshot(browser, 'browser-2-members')
-    except Exception:
-        path = _screenshot(browser, 'browser-failure')
-        print(f"screenshot: {path}\ntrytond log:\n{_tail(server['log'])}")
-        raise
-
-
 def _journey(name):
     """Run the decorated journey with a Client; on failure keep a
     screenshot (var/browser/<name>-failure.png) and show trytond's log"""
@@ -657,6 +553,36 @@ def _journey(name):
         test.__doc__ = function.__doc__
         return test
     return decorator
+
+
+@_journey('accountant-members')
+def test_accountant_switches_member_and_lists_members(client):
+    """The accountant logs in (the first member current), makes the second
+    member current in the preferences, and lists every member"""
+    server = client.server
+    names = [m['name'] for m in server['definition']['members']]
+    first, second = names[:2]
+    # The modules sao loads from its own node_modules/ (ensure_sao's link).
+    with urllib.request.urlopen(
+            server['url'] + 'node_modules/jquery/dist/jquery.js') as response:
+        assert response.status == 200
+
+    client.login(client.user('comptable'))
+    header = '//li[@id="user-preferences"]/a'
+    assert first in client.visible(header).text
+    _screenshot(client.driver, 'browser-1-logged-in')
+
+    # The preferences offer every member as current company
+    client.switch_company(second)
+    assert client.companies == set(names)
+
+    # Pôle > Associations membres lists every member.
+    client.open_tab('Pôle', 'Associations membres')
+    client.wait.until(lambda d: len(client.rows()) == len(names))
+    rows = client.rows()
+    assert all(any(name in cell for row in rows for cell in row)
+        for name in names), rows
+    _screenshot(client.driver, 'browser-2-members')
 
 
 # Menu entries that lead to people (names, contracts, pay): a board member
