@@ -496,7 +496,7 @@ def test_batch_other_member(live, clients):
     results = result['view']['defaults']['results']
     assert results == (
         '%s: Lock the fiscal year: failed: "%s" has no fiscal year '
-        'containing 2000-01-01.' % ((live['members']['b']['name'],) * 2))
+        'containing 01/01/2000.' % ((live['members']['b']['name'],) * 2))
 
 
 def test_consolidation(live, clients):

@@ -103,7 +103,7 @@ CASES = [
     (T + 'TestSuspensionModel.test_clean: starts more than 365 days ago',
         D(2025, 6, 15), 'aci', D(2023, 6, 16),
         [('suspend', D(2022, 6, 14), D(2022, 8, 14))],
-        'earliest start is 2024-06-15'),
+        'earliest start is 15/06/2024'),
     (T + 'TestSuspensionModel.test_clean: ends before it starts',
         D(2025, 6, 15), 'aci', D(2025, 1, 1),
         [('suspend', D(2025, 3, 1), D(2025, 2, 1))],
@@ -135,7 +135,7 @@ CASES = [
         D(2025, 6, 15), 'aci', D(2025, 1, 1),
         [('hire', D(2025, 6, 15), D(2025, 12, 14)),
             ('suspend', D(2025, 6, 14), D(2025, 6, 20))],
-        'earliest start is 2025-06-15'),
+        'earliest start is 15/06/2025'),
     (T + 'TestSuspensionModel.test_next_min_start_date: hired today, '
         'from today accepted',
         D(2025, 6, 15), 'aci', D(2025, 1, 1),
@@ -145,12 +145,12 @@ CASES = [
         D(2025, 6, 15), 'aci', D(2025, 1, 1),
         [('hire', D(2025, 6, 5), D(2025, 12, 4)),
             ('suspend', D(2025, 6, 4), D(2025, 6, 20))],
-        'earliest start is 2025-06-05'),
+        'earliest start is 05/06/2025'),
     (T + 'TestSuspensionModel.test_next_min_start_date: no hiring date, '
         'today - 365 days, the day before refused',
         D(2025, 6, 15), 'aci', D(2024, 1, 1),
         [('suspend', D(2024, 6, 14), D(2024, 7, 1))],
-        'earliest start is 2024-06-15'),
+        'earliest start is 15/06/2024'),
     (T + 'TestSuspensionModel.test_next_min_start_date: no hiring date, '
         'today - 365 days accepted',
         D(2025, 6, 15), 'aci', D(2024, 1, 1),
@@ -261,12 +261,12 @@ CASES = [
         'second one from the same day',
         D(2025, 6, 15), 'aci', D(2025, 1, 1),
         [('prolong', E, e(30)), ('prolong', E, e(30))],
-        'overlaps the prolongation from 2026-12-31 to 2027-01-30'),
+        'overlaps the prolongation from 31/12/2026 to 30/01/2027'),
     (T + 'TestProlongationModel.test_clean_with_wrong_start_at: 2 days '
         'before the end',
         D(2025, 6, 15), 'aci', D(2025, 1, 1),
         [('prolong', D(2026, 12, 29), D(2027, 1, 29))],
-        'must start on the end date of the PASS, 2026-12-31'),
+        'must start on the end date of the PASS, 31/12/2026'),
     (T + 'TestProlongationModel.test_clean_minimum_duration_error: ends '
         'the day before it starts',
         D(2025, 6, 15), 'aci', D(2025, 1, 1),
@@ -282,12 +282,12 @@ CASES = [
         '[SENIOR_CDI]: 3650 + 1 days',
         D(2025, 6, 15), 'ai', D(2025, 1, 1),
         [('prolong', E, e(3651), 'senior_cdi')],
-        'may end on 2036-12-28 at the latest'),
+        'may end on 28/12/2036 at the latest'),
     (T + 'TestProlongationModel.test_clean_too_long_reason_duration_error'
         '[COMPLETE_TRAINING]: 365 + 1 days',
         D(2025, 6, 15), 'ai', D(2025, 1, 1),
         [('prolong', E, e(366), 'training')],
-        'may end on 2027-12-31 at the latest'),
+        'may end on 31/12/2027 at the latest'),
     (T + 'TestProlongationModel.test_clean_too_long_reason_duration_error'
         '[RQTH]: 1095 + 1 days',
         D(2025, 6, 15), 'ai', D(2025, 1, 1),
@@ -304,7 +304,7 @@ CASES = [
         '[HEALTH_CONTEXT]: 365 + 1 days',
         D(2025, 6, 15), 'ai', D(2025, 1, 1),
         [('prolong', E, e(366), 'health_context')],
-        'may end on 2027-12-31 at the latest'),
+        'may end on 31/12/2027 at the latest'),
     (T + 'TestProlongationModel.test_clean_end_at_do_not_block_edition: '
         '50+, 30 days then up to 1825 in all (in requests of 365 days at '
         'most, as its form asks: forms.py ProlongationForm max_duration), '
@@ -328,7 +328,7 @@ CASES = [
             ('prolong', e(1125), e(1490), 'senior'),
             ('prolong', e(1490), e(1825), 'senior'),
             ('prolong', e(1825), e(1826), 'senior')],
-        'may end on 2031-12-30 at the latest'),
+        'may end on 30/12/2031 at the latest'),
     # test_get_max_end_at: start 2021-02-01 (a PASS from 2019-02-03)
     (T + 'TestProlongationModel.test_get_max_end_at[SENIOR_CDI]: 3650 days',
         D(2021, 1, 15), 'aci', D(2019, 2, 3),
@@ -366,7 +366,7 @@ CASES = [
             ('prolong', D(2024, 8, 20), D(2025, 8, 20), 'difficulties'),
             ('prolong', D(2025, 8, 20), D(2026, 8, 20), 'difficulties'),
             ('prolong', D(2026, 8, 20), D(2026, 8, 21), 'difficulties')],
-        'may end on 2026-08-20 at the latest'),
+        'may end on 20/08/2026 at the latest'),
     (T + 'TestProlongationModel.test_time_boundaries: approval '
         '2019-03-02 -> 2021-03-01 (ours from 2019-03-03: 730 days), '
         'prolongations to 2021-03-31 then 2021-04-30',
@@ -382,7 +382,7 @@ CASES = [
             ('prolong', e(365), e(730), 'rqth'),
             ('prolong', e(730), e(912), 'rqth'),
             ('prolong', e(912), e(1096), 'rqth')],
-        'may end on 2029-12-30 at the latest'),
+        'may end on 30/12/2029 at the latest'),
     (V + 'test_prolongation.py::TestApprovalProlongation.test_end_at_'
         'with_existing_prolongation: the 183 days left, to 3 x 365',
         D(2025, 6, 15), 'aci', D(2025, 1, 1),
