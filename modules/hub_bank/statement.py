@@ -29,6 +29,11 @@ def camt053_ibans(data, filename=None):
         raise StatementFileError(gettext(
                 'hub_bank.msg_camt_malformed', file=name,
                 error=str(exception)))
+    # A bank's file declares no document type; one that does could make
+    # the stock import (lxml's default parser) expand its entities
+    if root.getroottree().docinfo.doctype:
+        raise StatementFileError(gettext(
+                'hub_bank.msg_camt_doctype', file=name))
     statements = root.findall('./{*}BkToCstmrStmt/{*}Stmt')
     if etree.QName(root).localname != 'Document' or not statements:
         raise StatementFileError(gettext(

@@ -263,6 +263,12 @@ class HubBankTestCase(CompanyTestMixin, ModuleTestCase):
                 (data[:-40], r'"mars.xml" is not a CAMT.053 statement: its '
                     r'XML is malformed \(.*line'),
                 (b'', '"mars.xml" is not a CAMT.053 statement: its XML'),
+                (b'<?xml version="1.0"?>\n<!DOCTYPE Document [\n'
+                    b'<!ENTITY iban SYSTEM "file:///etc/hostname">]>\n'
+                    + data[data.index(b'<Document'):].replace(
+                        b'FR7630006000011234567890189', b'&iban;'),
+                    r'"mars.xml" is not accepted as a CAMT.053 statement: '
+                    r'it declares a document type \(DOCTYPE\)'),
                 (b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:'
                     b'pain.001.001.03"><CstmrCdtTrfInitn/></Document>',
                     r'"mars.xml" is not a CAMT.053 statement: it has no '
