@@ -45,7 +45,7 @@ for name in MODULES:
         package_dir[pkg] = '/'.join(('modules', name) + sub)
         package_data[pkg] = [
             '*.cfg', '*.xml', '*.rst', '*.json', '*.fodt', '*.fods', '*.ods',
-            'view/*.xml', 'locale/*.po', 'doc/*', 'icons/*.svg']
+            '*.dsn', 'view/*.xml', 'locale/*.po', 'doc/*', 'icons/*.svg']
 
 setup(
     install_requires=sorted(requires),

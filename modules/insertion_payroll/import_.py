@@ -18,6 +18,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from . import dsn
 from .exceptions import PayrollImportError
 from .common import MAX_MONTH_HOURS, check_company, month_end
 
@@ -78,6 +79,8 @@ def cut_long_runs(text, separator):
 
 class Errors:
     "The errors found in the file, in the order of its lines"
+    # the message naming a line and a cell (a column; a rubric in a DSN)
+    cell = 'insertion_payroll.msg_import_cell'
 
     def __init__(self):
         self.items = []
@@ -89,8 +92,8 @@ class Errors:
     def add(self, line, reason, column=None, **values):
         reason = gettext('insertion_payroll.' + reason, **values)
         if column:
-            text = gettext('insertion_payroll.msg_import_cell',
-                line=line, column=column, reason=reason)
+            text = gettext(self.cell, line=line, column=column,
+                reason=reason)
         else:
             text = gettext('insertion_payroll.msg_import_line',
                 line=line, reason=reason)
@@ -376,8 +379,11 @@ class PayrollImport(ModelSQL, ModelView):
         Pool().get('insertion.payroll.line').post_ids(cls.line_ids(imports))
 
     @classmethod
-    def import_file(cls, company, data, filename=None, again='skip'):
-        """Import the payroll lines of the file for the company.
+    def import_file(cls, company, data, filename=None, again='skip',
+            month=None):
+        """Import the payroll lines of the file for the company: a CSV
+        file, or a DSN (found by its first rubric, see dsn.py) that must
+        declare the company's SIRET and, when given, the month.
 
         Every line is checked first: if any is wrong, a PayrollImportError
         lists each with its line, column and reason and nothing is written.
@@ -399,23 +405,42 @@ class PayrollImport(ModelSQL, ModelView):
             previous, = previous
             refuse('msg_import_again', filename=previous.filename or '',
                 date=previous.date.strftime('%d/%m/%Y %H:%M'))
-        rows, errors = parse(raw)
-        matched = cls.match(company, rows, errors)
-        cls.check(matched, errors)
+        if dsn.is_dsn(raw):
+            rows, errors = dsn.parse(raw, cls.siret_of(company), month)
+            names = dsn.NAMES
+        else:
+            rows, errors = parse(raw)
+            rows = [(n, v, figures_of(n, v, errors)) for n, v in rows]
+            names = None
+        matched = cls.match(company, rows, errors, names)
+        cls.check(matched, errors, names)
         if errors:
             errors.raise_()
         return cls.create_lines(company, filename, digest, matched)
 
     @classmethod
-    def match(cls, company, rows, errors):
+    def siret_of(cls, company):
+        "The SIRET of the company's member, that its DSN must declare"
+        Member = Pool().get('hub.member')
+        with Transaction().set_context(active_test=False):
+            members = Member.search([('company', '=', company.id)], limit=1)
+        if not members or not members[0].siret:
+            refuse('msg_dsn_no_siret', company=company.rec_name)
+        return members[0].siret
+
+    @classmethod
+    def match(cls, company, rows, errors, names=None):
         """[(line number, contract, month, figures, action, correction)] of
-        the rows whose cells are right and whose employee, contract and
-        action are found in the company"""
+        the rows [(line number, values, parsed)] whose cells are right
+        (parsed: (month, figures, correction), None when wrong) and whose
+        employee, contract and action are found in the company.  names:
+        field -> the column (a DSN's rubric) the errors name"""
+        names = names or {f: h for h, f in COLUMNS}
         pool = Pool()
         Employee = pool.get('company.employee')
         Contract = pool.get('insertion.contract')
         Analytic = pool.get('analytic_account.account')
-        codes = list({v['code'] for _, v in rows if v.get('code')})
+        codes = list({v['code'] for _, v, _ in rows if v.get('code')})
         employees = {}
         # per company: the payroll number, else the party code
         for employee in Employee.search([
@@ -436,7 +461,8 @@ class PayrollImport(ModelSQL, ModelView):
                     ('employee', 'in', [e.id for e in employees.values()]),
                     ], order=[('start_date', 'ASC')]):
             contracts.setdefault(contract.employee.id, []).append(contract)
-        action_codes = list({v['action'] for _, v in rows if v.get('action')})
+        action_codes = list(
+            {v['action'] for _, v, _ in rows if v.get('action')})
         actions = {a.code: a for a in Analytic.search([
                     ('company', '=', company.id),
                     ('code', 'in', action_codes),
@@ -444,20 +470,19 @@ class PayrollImport(ModelSQL, ModelView):
                     ])} if action_codes else {}
 
         matched = []
-        for number, values in rows:
-            parsed = figures_of(number, values, errors)
+        for number, values, parsed in rows:
             code = values.get('code')
             employee = employees.get(code)
             if not employee:
                 errors.add(number, 'msg_import_unknown_employee',
-                    column='matricule', code=code or '')
+                    column=names['code'], code=code or '')
                 continue
             action = None
             if values.get('action'):
                 action = actions.get(values['action'])
                 if not action:
                     errors.add(number, 'msg_import_unknown_action',
-                        column='action', code=values['action'])
+                        column=names['action'], code=values['action'])
                     continue
             if not parsed:
                 continue
@@ -471,21 +496,21 @@ class PayrollImport(ModelSQL, ModelView):
             if not contract:
                 if contracts.get(employee.id):
                     errors.add(number, 'msg_import_month_outside',
-                        column='mois', employee=employee.rec_name,
+                        column=names['month'], employee=employee.rec_name,
                         month=month.strftime('%m/%Y'))
                 else:
                     errors.add(number, 'msg_import_no_contract',
-                        column='matricule', employee=employee.rec_name)
+                        column=names['code'], employee=employee.rec_name)
                 continue
             matched.append(
                 (number, contract, month, figures, action, correction))
         return matched
 
     @classmethod
-    def check(cls, matched, errors):
+    def check(cls, matched, errors, names=None):
         "Add to errors the figures that do not hold and the months twice"
         Line = Pool().get('insertion.payroll.line')
-        names = {f: h for h, f in COLUMNS}
+        names = names or {f: h for h, f in COLUMNS}
         wrong = set()
         for number, contract, month, figures, _, correction in matched:
             count = len(errors.items)
@@ -500,7 +525,7 @@ class PayrollImport(ModelSQL, ModelView):
             computed = (figures['gross'] - figures['employee_contributions']
                 - figures['tax'])
             if computed != figures['net']:
-                errors.add(number, 'msg_import_net', column='net',
+                errors.add(number, 'msg_import_net', column=names['net'],
                     gross=format_amount(figures['gross']),
                     contributions=format_amount(
                         figures['employee_contributions']),
@@ -508,7 +533,8 @@ class PayrollImport(ModelSQL, ModelView):
                     computed=format_amount(computed),
                     net=format_amount(figures['net']))
             if not correction and figures['bonuses'] > figures['gross']:
-                errors.add(number, 'msg_import_bonuses', column='primes',
+                errors.add(number, 'msg_import_bonuses',
+                    column=names['bonuses'],
                     bonuses=format_amount(figures['bonuses']),
                     gross=format_amount(figures['gross']))
             contributions = (figures['employee_contributions']
@@ -516,7 +542,7 @@ class PayrollImport(ModelSQL, ModelView):
             if (not correction
                     and figures['other_contributions'] > contributions):
                 errors.add(number, 'msg_import_other_contributions',
-                    column='cotisations_autres_organismes',
+                    column=names['other_contributions'],
                     other=format_amount(figures['other_contributions']),
                     contributions=format_amount(contributions))
             if len(errors.items) > count:
@@ -538,11 +564,13 @@ class PayrollImport(ModelSQL, ModelView):
                 continue
             key = (contract.id, month)
             if key in existing:
-                errors.add(number, 'msg_import_already', column='mois',
+                errors.add(number, 'msg_import_already',
+                    column=names['month'],
                     employee=contract.employee.rec_name,
                     month=month.strftime('%m/%Y'))
             elif key in seen:
-                errors.add(number, 'msg_import_duplicate', column='mois',
+                errors.add(number, 'msg_import_duplicate',
+                    column=names['month'],
                     employee=contract.employee.rec_name,
                     month=month.strftime('%m/%Y'), other=seen[key])
             else:
@@ -586,6 +614,9 @@ class ImportStart(ModelView):
             ])
     file = fields.Binary("File", required=True, filename='filename')
     filename = fields.Char("File Name")
+    month = fields.Date("Month",
+        help="For a DSN file: the month it must declare (any day of the "
+        "month). A CSV file gives the month on each line.")
 
     @staticmethod
     def default_company():
@@ -608,5 +639,5 @@ class Import(Wizard):
         PayrollImport = pool.get('insertion.payroll.import')
         PayrollImport.import_file(
             self.start.company, self.start.file, self.start.filename,
-            again='refuse')
+            again='refuse', month=self.start.month)
         return 'end'
