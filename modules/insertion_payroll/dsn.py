@@ -40,6 +40,11 @@ GROSS = '001'  # S21.G00.51.011: rémunération brute non plafonnée
 UNEMPLOYMENT_GROSS = '002'  # salaire brut chômage, carries the activity
 PAID_WORK = '01'  # S21.G00.53.001: travail rémunéré
 HOUR = '10'  # S21.G00.53.003: heure
+FOUND_GROSS = 'S21.G00.51.011 = 001'
+FOUND_HOURS = 'S21.G00.53.001 = 01 (S21.G00.51.011 = 002)'
+# The blocks each individual must have: a contract, a payment, the gross,
+# the hours paid (a CSV row without them is refused too)
+REQUIRED = ['S21.G00.40', 'S21.G00.50', FOUND_GROSS, FOUND_HOURS]
 
 
 def is_dsn(raw):
@@ -69,7 +74,8 @@ class Individual:
         self.code = block.get('019')[1]
         self.name = ' '.join(
             v for v in [block.get('004')[1], block.get('002')[1]] if v)
-        self.contracts = 0
+        # the blocks found, that each individual must have
+        self.found = set()
         self.wrong = False
         self.remuneration = None  # the type of the last S21.G00.51
         self.figures = {n: Decimal(0) for n in [
@@ -155,6 +161,7 @@ def parse(raw, siret, month=None):
             return None
 
     declared = siren = None
+    establishments = 0
     individuals = []
     individual = None
     end = None
@@ -178,6 +185,7 @@ def parse(raw, siret, month=None):
         elif block.name == 'S21.G00.06':
             siren = block.get('001')[1]
         elif block.name == 'S21.G00.11':
+            establishments += 1
             line, nic = block.get('001')
             if siren is None:
                 errors.add(line, 'msg_dsn_out_of_order', column=block.name,
@@ -212,12 +220,15 @@ def parse(raw, siret, month=None):
     if not individuals and not errors:
         refuse('msg_dsn_no_individual')
 
+    if establishments == 0 and siren is not None:
+        errors.add(last_line, 'msg_dsn_missing', rubric='S21.G00.11.001')
     rows = []
     for individual in individuals:
-        if not individual.contracts:
-            errors.add(individual.line, 'msg_dsn_no_contract',
-                column='S21.G00.40', name=individual.name)
-            individual.wrong = True
+        for block in REQUIRED:
+            if block not in individual.found:
+                errors.add(individual.line, 'msg_dsn_no_block',
+                    column='S21.G00.30', name=individual.name, block=block)
+                individual.wrong = True
         parsed = None
         if not individual.wrong and declared:
             parsed = figures_of(individual, declared, errors)
@@ -228,8 +239,9 @@ def parse(raw, siret, month=None):
 def read(block, individual, amount, date, errors):
     "Add the figures of a block of the individual"
     figures = individual.figures
+    if block.name in {'S21.G00.40', 'S21.G00.50'}:
+        individual.found.add(block.name)
     if block.name == 'S21.G00.40':
-        individual.contracts += 1
         date(block, '001')
     elif block.name == 'S21.G00.50':
         for name, number, default in [
@@ -240,8 +252,10 @@ def read(block, individual, amount, date, errors):
     elif block.name == 'S21.G00.51':
         individual.remuneration = block.get('011')[1]
         value = amount(block, '013')
-        if value is not None and individual.remuneration == GROSS:
-            figures['gross'] += value
+        if individual.remuneration == GROSS:
+            individual.found.add(FOUND_GROSS)
+            if value is not None:
+                figures['gross'] += value
     elif block.name == 'S21.G00.52':
         value = amount(block, '002')
         if value is not None:
@@ -254,11 +268,15 @@ def read(block, individual, amount, date, errors):
         value = amount(block, '002')
         # the hours paid: the paid work, in hours, of the remuneration
         # "salaire brut chômage" (type 002), see doc/index.rst
-        if (value is not None
-                and individual.remuneration == UNEMPLOYMENT_GROSS
-                and block.get('001')[1] == PAID_WORK
-                and block.get('003')[1] == HOUR):
-            figures['hours'] += value
+        if (individual.remuneration == UNEMPLOYMENT_GROSS
+                and block.get('001')[1] == PAID_WORK):
+            line, unit = block.get('003')
+            if unit != HOUR:
+                errors.add(line, 'msg_dsn_unit', column=block.name + '.003',
+                    unit=unit)
+            elif value is not None:
+                individual.found.add(FOUND_HOURS)
+                figures['hours'] += value
     elif block.name == 'S21.G00.78':
         amount(block, '004')
     elif block.name == 'S21.G00.81':

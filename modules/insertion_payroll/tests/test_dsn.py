@@ -7,6 +7,7 @@ exception than PayrollImportError."""
 import datetime as dt
 import os
 from decimal import Decimal
+from random import Random
 
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
@@ -141,8 +142,21 @@ CASES = {
     'individual_without_contract': (dsn(("S21.G00.40.001,'01012026'\r\n"
                 "S21.G00.40.007,'02'\r\nS21.G00.40.009,'CDDI-B1'\r\n", ''),
             ("'96'", "'93'")), None,
-        ['Line 56, rubric S21.G00.40: the individual "Bernard SECOND" has '
-            'no contract block']),
+        ['Line 56, rubric S21.G00.30: the individual "Bernard SECOND" lacks '
+            'the block S21.G00.40.']),
+    # B1's activity in days (20), not hours
+    'activity_in_days': (dsn(("'10'\r\nS21.G00.52", "'20'\r\nS21.G00.52")),
+        None, ['Line 79, rubric S21.G00.53.003: the paid work is measured in '
+            'the unit "20", not in hours (10)',
+            'Line 56, rubric S21.G00.30: the individual "Bernard SECOND" lacks '
+            'the block S21.G00.53.001 = 01 (S21.G00.51.011 = 002).']),
+    'no_gross': (dsn(("S21.G00.51.011,'001'\r\nS21.G00.51.013,'1330.63'",
+                "S21.G00.51.011,'003'\r\nS21.G00.51.013,'1330.63'")), None,
+        ['Line 19, rubric S21.G00.30: the individual "Alice PREMIER" lacks '
+            'the block S21.G00.51.011 = 001.']),
+    'no_establishment': (without("S21.G00.11.001,'00012'",
+            "S21.G00.11.002,'8899B'"), None,
+        ['the DSN ends without the rubric S21.G00.11.001']),
     'activity_before_remuneration': (dsn(
             ("S21.G00.30.019,'A1'\r\n", "S21.G00.30.019,'A1'\r\n"
                 "S21.G00.53.001,'01'\r\n"), ("'96'", "'97'")), None,
@@ -224,6 +238,50 @@ class PayrollDsnTestCase(TestCase):
                 Import.import_file(company, DSN.encode('latin-1'),
                     'mars-bis.dsn', again='refuse')
             self.assertEqual(self.written(), before)
+
+    @with_transaction()
+    def test_mutated_files_no_crash(self):
+        """200 DSN, each the hand-worked one with 1 to 3 bytes removed,
+        inserted or replaced (a quote, a comma, a point, an end of line, a
+        digit, a sign, a letter, a byte over 0x7f, a NUL): each is imported
+        or refused by PayrollImportError with nothing written, never an
+        other exception (seeded: the same files at each run)"""
+        pool = Pool()
+        Import = pool.get('insertion.payroll.import')
+        Line = pool.get('insertion.payroll.line')
+        company = self.jardins()
+        good = DSN.encode('latin-1')
+        noise = [b"'", b',', b'.', b'\r', b'\n', b'0', b'9', b'-', b'S',
+            b' ', b'\xe9', b'\xc3', b'\x00']
+        random = Random(15)
+        outcomes = {'refused': 0, 'imported': 0}
+        with set_company(company):
+            for _ in range(200):
+                data = bytearray(good)
+                for _ in range(random.randint(1, 3)):
+                    at = random.randrange(len(data))
+                    kind = random.randrange(3)
+                    if kind == 0:
+                        del data[at]
+                    elif kind == 1:
+                        data[at:at] = random.choice(noise)
+                    else:
+                        data[at:at + 1] = random.choice(noise)
+                before = self.written()
+                try:
+                    import_ = Import.import_file(company, bytes(data))
+                except PayrollImportError:
+                    outcomes['refused'] += 1
+                    self.assertEqual(self.written(), before, bytes(data))
+                    continue
+                # a change that leaves a valid file (a name, a date of
+                # payment): its lines, then removed for the next
+                outcomes['imported'] += 1
+                self.assertEqual(len(import_.lines), 2, bytes(data))
+                Line.delete(import_.lines)
+                Import.delete([import_])
+        self.assertGreater(outcomes['refused'], 100, outcomes)
+        self.assertGreater(outcomes['imported'], 0, outcomes)
 
     def check_read(self, data, month=None):
         "The DSN is imported: A1's and B1's lines of March"
