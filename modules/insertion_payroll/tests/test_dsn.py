@@ -283,6 +283,32 @@ class PayrollDsnTestCase(TestCase):
         self.assertGreater(outcomes['refused'], 100, outcomes)
         self.assertGreater(outcomes['imported'], 0, outcomes)
 
+    @with_transaction()
+    def test_wizard_month(self):
+        """The wizard passes its month: April refuses the DSN of March
+        (nothing written), the 31st of March imports its 2 lines"""
+        pool = Pool()
+        ImportWizard = pool.get(
+            'insertion.payroll.import.wizard', type='wizard')
+        company = self.jardins()
+        with set_company(company):
+            for month, written in [(D(2026, 4, 1), (1, 1)),
+                    (D(2026, 3, 31), (2, 3))]:
+                session_id, _, _ = ImportWizard.create()
+                wizard = ImportWizard(session_id)
+                wizard.start.company = company
+                wizard.start.file = DSN.encode('latin-1')
+                wizard.start.filename = 'mars.dsn'
+                wizard.start.month = month
+                if month.month == 4:
+                    with self.assertRaisesRegex(PayrollImportError,
+                            'declares the month 03/2026, not the month '
+                            '04/2026'):
+                        wizard.transition_import_()
+                else:
+                    self.assertEqual(wizard.transition_import_(), 'end')
+                self.assertEqual(self.written(), written)
+
     def check_read(self, data, month=None):
         "The DSN is imported: A1's and B1's lines of March"
         Import = Pool().get('insertion.payroll.import')
