@@ -288,27 +288,30 @@ class Member(metaclass=PoolMeta):
 
     @classmethod
     def year_result(cls, fiscalyear):
-        """The result of a closed year: the credit balance of 120/129 at its
-        end (their deferral, the next year's opening), signed: > 0 excédent.
-        Of an open year: its closing move's, or zero."""
+        """The result of the year, signed (> 0 excédent): what its posted
+        moves put on 120/129 (its closing move, Tryton's balance
+        non-deferral, and any result booked there by hand), not the
+        allocation of an earlier year's result (a move whose origin is that
+        year's closing move), which the deferral of 120/129 also carries
+        while the general assembly has not allocated it."""
         pool = Pool()
         Account = pool.get('account.account')
-        Deferral = pool.get('account.account.deferral')
+        Line = pool.get('account.move.line')
         accounts = Account.search([
                 ('company', '=', fiscalyear.company.id),
                 ['OR'] + [('code', 'like', c + '%') for c in RESULT_ACCOUNTS],
                 ('type', '!=', None),
                 ])
-        if fiscalyear.state == 'open':
-            move = cls.closing_move(fiscalyear)
-            lines = [l for l in (move.lines if move else [])
-                if l.account in accounts]
-            return sum((l.credit - l.debit for l in lines), Decimal(0))
-        deferrals = Deferral.search([
-                ('fiscalyear', '=', fiscalyear.id),
+        lines = Line.search([
                 ('account', 'in', [a.id for a in accounts]),
+                ('move.period.fiscalyear', '=', fiscalyear.id),
+                ('move.state', '=', 'posted'),
+                ['OR',
+                    ('move.origin', '=', None),
+                    ('move.origin', 'not like', 'account.move,%'),
+                    ],
                 ])
-        return sum((d.credit - d.debit for d in deferrals), Decimal(0))
+        return sum((l.credit - l.debit for l in lines), Decimal(0))
 
     # Allocation -----------------------------------------------------------
 
