@@ -95,5 +95,5 @@ class StatementImport(metaclass=PoolMeta):
     def ofx_statement(self, ofx, ofx_account):
         # The stock import finds the journal by the account's number: give
         # it the IBAN of the bank account that BANKID/BRANCHID/ACCTID are
-        ofx_account.number = ofx_known_iban(ofx_account)
+        ofx_account.account_id = ofx_known_iban(ofx_account)
         return super().ofx_statement(ofx, ofx_account)

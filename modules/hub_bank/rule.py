@@ -16,7 +16,8 @@ class StatementRuleLine(metaclass=PoolMeta):
             'invisible': Bool(Eval('company')) | Bool(Eval('account')),
             },
         help="For a rule of the pôle (no company): the code of the account "
-        "in the chart of the member whose statement is matched.")
+        "in the chart of the member whose statement is matched (its first "
+        "open sub-account when the code is closed).")
 
     def get_line(self, origin, keywords, **context):
         if self.account or not self.account_code:
@@ -32,12 +33,14 @@ class StatementRuleLine(metaclass=PoolMeta):
             self.account = None
 
     def hub_account(self, company):
-        "The company's account of the code, else None"
+        """The company's first open account of the code or under it (French
+        charts close 421 to be detailed: 4210, 4211), else None"""
         Account = Pool().get('account.account')
+        code = self.account_code.strip()
         accounts = Account.search([
                 ('company', '=', company.id),
-                ('code', '=', self.account_code.strip()),
+                ['OR', ('code', '=', code), ('code', 'like', code + '_%')],
                 ('type', '!=', None),
                 ('closed', '!=', True),
-                ], limit=1)
+                ], order=[('code', 'ASC')], limit=1)
         return accounts[0] if accounts else None

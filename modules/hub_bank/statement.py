@@ -3,6 +3,7 @@
 whose bank account it names, by the stock import (account_statement_sepa's,
 account_statement_ofx's)."""
 from lxml import etree
+from stdnum import iban as stdnum_iban
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
@@ -88,7 +89,8 @@ def statement_member(ibans, filename):
         if member is None:
             raise StatementFileError(gettext(
                     'hub_bank.msg_camt_unknown_iban', file=filename,
-                    iban=format_iban(iban)))
+                    iban=format_iban(iban) if stdnum_iban.is_valid(iban)
+                    else iban))
         if member not in members:
             members.append(member)
     if len(members) > 1:
