@@ -446,8 +446,8 @@ class HubBankTestCase(CompanyTestMixin, ModuleTestCase):
     def test_pole_rules(self):
         """The pôle's rules (no company, accounts by code) match Atelier's
         March lines: the ASP's 250.00 to 4417, the URSSAF's 62.50 to 431,
-        the net salary's 100.00 to 421 (4210, its open sub-account); validated, the bank 5121 gets
-        250.00 - 62.50 - 100.00 = 87.50"""
+        the net salary's 100.00 to 421 (4210, its open sub-account);
+        validated, the bank 5121 gets 250.00 - 62.50 - 100.00 = 87.50"""
         pool = Pool()
         Rule = pool.get('account.statement.rule')
         MoveLine = pool.get('account.move.line')
