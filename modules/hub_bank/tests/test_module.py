@@ -12,10 +12,18 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
+from ..batch import import_files
 from ..exceptions import BankAccountError, StatementFileError
-from ..statement import import_camt053
+from ..ofx import rib_key
+from ..statement import import_camt053, import_statement
 
 CAMT = os.path.join(os.path.dirname(__file__), 'camt053_atelier.xml')
+OFX = os.path.join(os.path.dirname(__file__), 'ofx_atelier.ofx')
+
+
+def read(path):
+    with open(path, 'rb') as file_:
+        return file_.read()
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 # Valid French IBANs (check digits 76 and 14), as a RIB prints them
@@ -341,5 +349,150 @@ class HubBankTestCase(CompanyTestMixin, ModuleTestCase):
                         ]))
         self.assertEqual(Statement.search([], count=True), 0)
 
+    @with_transaction()
+    def test_import_ofx_batch(self):
+        """Atelier's April OFX names its account by BANKID 30006, BRANCHID
+        00001, ACCTID 12345678901 (the clé RIB 89 computed): routed to
+        Atelier; an ACCTID that is the SCOP's IBAN to the SCOP.  A folder
+        of files for both: done, skipped (run twice), refused by name
+        (unknown account, malformed OFX, the same statement under another
+        name), nothing written for the refused; a period closed refuses the
+        file, naming the period and the member."""
+        pool = Pool()
+        Statement = pool.get('account.statement')
+        Period = pool.get('account.period')
+
+        atelier = onboard("Atelier", '41234502700012', iban=IBAN_ATELIER)
+        scop = onboard("SCOP", '41234503500015', iban=IBAN_SCOP)
+        camt, ofx = read(CAMT), read(OFX)
+        # 97 - (89 x 30006 + 15 x 1 + 3 x 12345678901) mod 97 = 89
+        self.assertEqual(rib_key('30006', '00001', '12345678901'), '89')
+
+        statement, = import_statement(ofx, 'avril.ofx')
+        self.assertEqual(statement.company, atelier.company)
+        self.assertEqual(statement.name, 'ATELIER-2026-04')
+        self.assertEqual(statement.file_name, 'avril.ofx')
+        # The ledger balance 1 347.50 after 300.00 - 40.00 = 260.00
+        self.assertEqual(statement.start_balance, D('1087.50'))
+        self.assertEqual(statement.end_balance, D('1347.50'))
+        self.assertEqual(
+            [(o.date, o.amount, o.description) for o in statement.origins],
+            [(dt.date(2026, 4, 8), D('300.00'),
+                    'VIR SEPA ASP|AIDE AU POSTE 03/2026'),
+                (dt.date(2026, 4, 15), D('-40.00'),
+                    'PRLV SEPA URSSAF|COTISATIONS 03/2026')])
+        Statement.delete([statement])
+
+        scop_ofx = ofx.replace(
+            b'<BANKID>30006<BRANCHID>00001<ACCTID>12345678901',
+            b'<ACCTID>FR1420041010050500013M02606').replace(
+            b'ATELIER-2026-04', b'SCOP-2026-04')
+        unknown = ofx.replace(b'<ACCTID>12345678901', b'<ACCTID>98765432109')
+        files = [
+            ('avril.ofx', ofx),
+            ('mars.xml', camt),
+            ('scop-avril.ofx', scop_ofx),
+            ('inconnu.ofx', unknown),
+            ('casse.ofx', ofx[:200]),
+            ('copie-mars.xml', camt),
+            ]
+        reports = import_files(files)
+        self.assertEqual([r[:2] for r in reports], [
+                ('avril.ofx', 'done'),
+                ('mars.xml', 'done'),
+                ('scop-avril.ofx', 'done'),
+                ('inconnu.ofx', 'refused'),
+                ('casse.ofx', 'refused'),
+                ('copie-mars.xml', 'refused'),
+                ])
+        self.assertEqual(reports[0][2], '"avril.ofx": imported for '
+            '"Atelier" (ATELIER-2026-04, 2 lines).')
+        self.assertIn('account 98765432109, which is the bank account of no '
+            'member', reports[3][2])
+        self.assertIn('"casse.ofx" is not an OFX statement', reports[4][2])
+        self.assertEqual(reports[5][2], 'The file "copie-mars.xml" is not '
+            'imported: the statement "ATELIER-2026-03" of 31/03/2026 of '
+            '"Atelier" is already imported (from "mars.xml").')
+        self.assertEqual(
+            [(s.company, s.name) for s in Statement.search(
+                    [], order=[('name', 'ASC')])],
+            [(atelier.company, 'ATELIER-2026-03'),
+                (atelier.company, 'ATELIER-2026-04'),
+                (scop.company, 'SCOP-2026-04')])
+
+        # Twice: the files done are skipped, nothing duplicated
+        again = import_files(files)
+        self.assertEqual([r[1] for r in again],
+            ['skipped'] * 3 + ['refused'] * 3)
+        self.assertEqual(again[1][2], '"mars.xml": skipped, already '
+            'imported for "Atelier" (ATELIER-2026-03).')
+        self.assertEqual(Statement.search([], count=True), 3)
+
+        # March closed in Atelier's books: its March file is refused
+        Statement.delete(Statement.search([('name', '=', 'ATELIER-2026-03')]))
+        march, = Period.search([
+                ('company', '=', atelier.company.id),
+                ('start_date', '=', dt.date(2026, 3, 1)),
+                ('type', '=', 'standard')])
+        Period.close([march])
+        with self.assertRaisesRegex(StatementFileError,
+                '"mars.xml" is not imported: its date 05/03/2026 falls in '
+                'the period "%s" of "Atelier", which is closed'
+                % march.rec_name):
+            import_statement(camt, 'mars.xml')
+        self.assertEqual(Statement.search([], count=True), 2)
+
+    @with_transaction()
+    def test_pole_rules(self):
+        """The pôle's rules (no company, accounts by code) match Atelier's
+        March lines: the ASP's 250.00 to 4417, the URSSAF's 62.50 to 431,
+        the net salary's 100.00 to 421 (4210, its open sub-account);
+        validated, the bank 5121 gets 250.00 - 62.50 - 100.00 = 87.50"""
+        pool = Pool()
+        Rule = pool.get('account.statement.rule')
+        MoveLine = pool.get('account.move.line')
+
+        atelier = onboard("Atelier", '41234502700012', iban=IBAN_ATELIER)
+        # The PCG closes 421 to be detailed: the payroll uses 4210
+        pool.get('account.account').open_account(atelier.company, '421')
+        rules = Rule.search([('company', '=', None)])
+        self.assertEqual(
+            [(r.name, [(l.account_code, l.party and l.party.name)
+                        for l in r.lines]) for r in rules], [
+                ("URSSAF: cotisations sociales (431)", [('431', None)]),
+                ("ASP: aide au poste reçue de l'État (4417)",
+                    [('4417', "Agence de services et de paiement (ASP)")]),
+                ("Salaires nets versés (421)", [('421', None)]),
+                ])
+        # The third line a net salary paid, to no member's account
+        camt = read(CAMT)
+        start = camt.index(b'<CdtrAcct>')
+        end = camt.index(b'</CdtrAcct>') + len(b'</CdtrAcct>')
+        salary = (camt[:start] + camt[end:]).replace(
+            b'VIR SEPA SCOP', b'VIR SEPA SALAIRE 03/2026 M DUPONT')
+        statement, = import_statement(salary, 'mars.xml')
+        statement.apply_rules([statement])
+        statement = statement.__class__(statement.id)
+        self.assertEqual(
+            [(l.amount, l.account.code, l.account.company, l.party)
+                for l in statement.lines], [
+                (D('250.00'), '4417', atelier.company, None),
+                (D('-62.50'), '431', atelier.company, None),
+                (D('-100.00'), '4210', atelier.company, None),
+                ])
+        # 4417 takes no party in the PCG (nor in the payroll's accrual of
+        # the aid): the State's party of the rule is not kept on it
+        statement.validate_statement([statement])
+        totals = {}
+        for line in MoveLine.search([('move.origin', '=', str(statement))]):
+            debit, credit = totals.get(line.account.code, (0, 0))
+            totals[line.account.code] = (
+                debit + line.debit, credit + line.credit)
+        self.assertEqual(totals, {
+                '5121': (D('250.00'), D('162.50')),
+                '4417': (D('0'), D('250.00')),
+                '431': (D('62.50'), D('0')),
+                '4210': (D('100.00'), D('0')),
+                })
 
 del ModuleTestCase
