@@ -189,6 +189,55 @@ class HubTodoTestCase(InsertionTestMixin, ModuleTestCase):
                 self.assertIn("Atelier", action['name'])
 
     @with_transaction()
+    def test_aid_and_vat(self):
+        """A VAT-liable member with its past periods closed: March's VAT
+        posted and not settled; March's aid 1 000.00 received for 400.00,
+        April's 1 000.00 not yet late (ended 46 days before 15 June, the
+        delay is 60)"""
+        pool = Pool()
+        Agreement = pool.get('insertion.agreement')
+        Accrual = pool.get('insertion.payroll.aid.accrual')
+        Payment = pool.get('insertion.payroll.aid.payment')
+        Move = pool.get('account.move')
+        MoveLine = pool.get('account.move.line')
+        Journal = pool.get('account.journal')
+        Period = pool.get('account.period')
+        scop = self.onboard("Scop", '41234504300019', vat_liable=True)
+        with Transaction().set_context(company=scop.company.id):
+            journal, = Journal.search([('type', '=', 'general')], limit=1)
+            # A cash sale of 100.00 + 20.00 VAT on 5 March, posted
+            move = Move(company=scop.company, journal=journal,
+                period=Period.find(scop.company, date=D(2026, 3, 5)),
+                date=D(2026, 3, 5), lines=[
+                    MoveLine(account=self.account(scop, '5121'),
+                        debit=Decimal('120.00'), credit=Decimal(0)),
+                    MoveLine(account=self.account(scop, '706'),
+                        debit=Decimal(0), credit=Decimal('100.00')),
+                    MoveLine(account=self.account(scop, '44571'),
+                        debit=Decimal(0), credit=Decimal('20.00')),
+                    ])
+            move.save()
+            Move.post([move])
+        self.close_periods(scop, TODAY.replace(day=1))
+        agreement = Agreement(company=scop.company,
+            number='ACI051260013A0M0', measure='aci', start_date=START,
+            end_date=END, etp=Decimal(8), reference_hours=Decimal(1820),
+            modulation=Decimal(5))
+        agreement.save()
+        for month in [D(2026, 3, 1), D(2026, 4, 1)]:
+            Accrual(agreement=agreement, month=month,
+                amount=Decimal('1000.00')).save()
+        Payment(agreement=agreement, date=D(2026, 4, 10),
+            month=D(2026, 3, 1), amount=Decimal('400.00')).save()
+
+        self.assertEqual(self.rows(), {
+                ("Scop", 'vat_unsettled'): (1, None, D(2026, 3, 1)),
+                # 1 000.00 - 400.00 of March
+                ("Scop", 'aid_pending'): (1, Decimal('600.00'),
+                    D(2026, 3, 1)),
+                })
+
+    @with_transaction()
     def test_access(self):
         """A director of Atelier reads Atelier's rows only, a director of
         Jardins none; the board member and the counsellor may not read"""
