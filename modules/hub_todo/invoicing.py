@@ -32,14 +32,21 @@ class Todo(metaclass=PoolMeta):
         company = Case(
             (exception.reason.in_(TARGET_REASONS), exception.target_company),
             else_=exception.source_company)
-        kinds['invoice_mirror'] = (exception
+        # Grouped outside: PostgreSQL would not match the CASE of the
+        # select to that of a GROUP BY, their parameters being distinct
+        rows = (exception
             .join(invoice, condition=exception.source == invoice.id)
             .select(
                 company.as_('company'),
-                Count(exception.id).as_('count'),
-                Sum(exception.source_amount).as_('amount'),
-                Min(invoice.invoice_date).as_('date'),
-                group_by=[company]))
+                exception.id.as_('id'),
+                exception.source_amount.as_('amount'),
+                invoice.invoice_date.as_('date')))
+        kinds['invoice_mirror'] = rows.select(
+            rows.company,
+            Count(rows.id).as_('count'),
+            Sum(rows.amount).as_('amount'),
+            Min(rows.date).as_('date'),
+            group_by=[rows.company])
         return kinds
 
     def _open_action(self):
