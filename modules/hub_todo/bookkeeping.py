@@ -1,0 +1,92 @@
+# This file is part of Pôle.
+"""VAT left (hub_bookkeeping): the past periods of a VAT-liable member
+with VAT collected or deductible posted and no VAT settlement (the posted
+move whose origin is the period)."""
+from sql import Cast, Null
+from sql.aggregate import Count, Min
+from sql.operators import Concat, Like
+
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+from .todo import today
+
+# The accounts hub_bookkeeping's settlement clears (its vat.py)
+COLLECTED, DEDUCTIBLE = '44571', '44566'
+
+
+class Todo(metaclass=PoolMeta):
+    __name__ = 'hub.todo'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.kind.selection += [
+            ('vat_unsettled', "VAT periods not settled"),
+            ]
+
+    @classmethod
+    def _vat_unsettled(cls):
+        "The (company, period, date) of the periods whose VAT is not settled"
+        pool = Pool()
+        Member = pool.get('hub.member')
+        Period = pool.get('account.period')
+        FiscalYear = pool.get('account.fiscalyear')
+        Move = pool.get('account.move')
+        Line = pool.get('account.move.line')
+        Account = pool.get('account.account')
+        member, period = Member.__table__(), Period.__table__()
+        fiscalyear = FiscalYear.__table__()
+        move, line, account = (
+            Move.__table__(), Line.__table__(), Account.__table__())
+        settlement = Move.__table__()
+        vat = (account.code == COLLECTED) | (account.code == DEDUCTIBLE) | (
+            Like(account.code, COLLECTED + '_%')
+            | Like(account.code, DEDUCTIBLE + '_%'))
+        # The periods with VAT posted
+        with_vat = (line
+            .join(move, condition=line.move == move.id)
+            .join(account, condition=line.account == account.id)
+            .select(move.period.as_('period'),
+                where=(move.state == 'posted') & vat,
+                group_by=[move.period]))
+        settled = settlement.select(
+            settlement.origin.as_('origin'),
+            where=(settlement.state == 'posted')
+            & Like(settlement.origin, 'account.period,%'))
+        return (period
+            .join(fiscalyear, condition=period.fiscalyear == fiscalyear.id)
+            .join(member, condition=(member.company == fiscalyear.company)
+                & member.vat_liable)
+            .join(with_vat, condition=with_vat.period == period.id)
+            .join(settled, 'LEFT', condition=settled.origin == Concat(
+                    'account.period,', Cast(period.id, 'VARCHAR')))
+            .select(
+                fiscalyear.company.as_('company'),
+                period.id.as_('period'),
+                period.start_date.as_('date'),
+                where=(period.type == 'standard')
+                & (period.end_date < today()) & (settled.origin == Null)))
+
+    @classmethod
+    def _kinds(cls):
+        kinds = super()._kinds()
+        unsettled = cls._vat_unsettled()
+        kinds['vat_unsettled'] = unsettled.select(
+            unsettled.company,
+            Count(unsettled.period).as_('count'),
+            cls._null_amount().as_('amount'),
+            Min(unsettled.date).as_('date'),
+            group_by=[unsettled.company])
+        return kinds
+
+    def _open_action(self):
+        company = self.company.id
+        if self.kind == 'vat_unsettled':
+            query = self._vat_unsettled()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*query.select(query.period,
+                    where=query.company == company))
+            return 'account.act_period_form', [
+                ('id', 'in', sorted(i for i, in cursor))]
+        return super()._open_action()
