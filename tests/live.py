@@ -478,7 +478,8 @@ def build_main(modules, populate, lock_tables=None):
 def create_users(spec, companies):
     """Server side, in a builder: the users of spec, {login: (keys, role)}
     where keys is a company key or a list of them (the first is the current
-    company) and role a `hub` role's XML id.  Return {login: id}."""
+    company) and role a role's XML id, `hub`'s unless it names its module
+    (`insertion.role_counsellor`).  Return {login: id}."""
     from trytond.pool import Pool
     pool = Pool()
     ModelData = pool.get('ir.model.data')
@@ -492,7 +493,8 @@ def create_users(spec, companies):
             password=spec['passwords'][login],
             companies=[companies[k] for k in keys],
             company=companies[keys[0]])
-        user.roles = [UserRole(role=ModelData.get_id('hub', role))]
+        module, _, name = role.rpartition('.')
+        user.roles = [UserRole(role=ModelData.get_id(module or 'hub', name))]
         user.save()
         ids[login] = user.id
     return ids

@@ -100,7 +100,7 @@ EXTRA_USERS = [
     {'login': 'direction_b', 'name': "Bérénice Directrice",
         'role': 'hub.role_director', 'members': ['services']},
     {'login': 'conseillere_b', 'name': "Bastien Conseiller",
-        'role': 'hub.role_counsellor', 'members': ['services']},
+        'role': 'insertion.role_counsellor', 'members': ['services']},
     ]
 OUR_MODULES = sorted(
     p.parent.name for p in (ROOT / 'modules').glob('*/tryton.cfg'))
