@@ -5,8 +5,8 @@ from decimal import Decimal
 from unittest.mock import patch
 
 from trytond.model.exceptions import AccessError, SQLConstraintError
-from trytond.modules.company.tests import CompanyTestMixin, set_company
-from trytond.modules.hub.tests.tools import create_company
+from trytond.modules.company.tests import set_company
+from trytond.modules.hub.tests.tools import HubCompanyTestMixin, create_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -18,15 +18,13 @@ from ..exceptions import (
 D = dt.date
 
 
-class InsertionTestMixin(CompanyTestMixin):
+class InsertionTestMixin(HubCompanyTestMixin):
     """Structures, people, contracts and refusals, for the tests of
     insertion and of the modules extending it"""
 
     @property
     def _skip_company_rule(self):
         return super()._skip_company_rule | {
-            ('hub.configuration', 'collective'),
-            ('hub.member', 'company'),
             # The pôle's row has no company: its rule keeps it (indicator.xml)
             ('insertion.indicator', 'company'),
             ('insertion.board_report.start', 'company'),
