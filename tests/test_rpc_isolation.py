@@ -19,8 +19,8 @@ from decimal import Decimal
 import pytest
 
 from live import (
-    RPCError, build_lock_tables, connect, create_users, read, search,
-    serve_built)
+    RPCError, build_lock_tables, connect, create_users, read, run_restarted,
+    search, serve_built)
 
 # What each member gets; the figures differ so that a leak shows.
 MEMBERS = {
@@ -74,23 +74,11 @@ def build(spec_path, result_path):
     activate_module(['hub', 'insertion'])
     log('hub and insertion activated in %s' % DB_NAME)
 
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction, TransactionError
-
     # Onboarding and posting lock these tables: taking the locks from the
     # start spares restarts that each redo an onboarding (~50 s on
-    # PostgreSQL).  The loop below still handles any other lock.
-    extras = {'_lock_tables': build_lock_tables()}
-    while True:
-        # Tryton asks to restart a transaction that must lock a table first.
-        try:
-            with Transaction().start(DB_NAME, 0, **extras) as transaction:
-                result = _populate(Pool(), spec, log)
-                transaction.commit()
-            break
-        except TransactionError as error:
-            error.fix(extras)
-            log('restart: %r' % (extras,))
+    # PostgreSQL); any other lock restarts it.
+    result = run_restarted(
+        lambda pool: _populate(pool, spec, log), build_lock_tables(), log)
     with open(result_path, 'w') as file:
         json.dump(result, file, indent=1)
 
