@@ -9,8 +9,8 @@
   database with modules activated is built once and then restored.
 """
 import doctest
-import hashlib
 import importlib
+import importlib.util
 import json
 import os
 import pathlib
@@ -23,14 +23,16 @@ ROOT = pathlib.Path(__file__).resolve().parent
 MODULES = ROOT / 'modules'
 
 
-def _modules_digest():
-    digest = hashlib.sha1()
-    for path in sorted(MODULES.rglob('*')):
-        if path.suffix in {'.py', '.xml', '.cfg', '.po', '.csv'} and (
-                '__pycache__' not in path.parts):
-            digest.update(str(path.relative_to(MODULES)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+def _load_dbcache():
+    "tests/dbcache.py (tests/ is no package)"
+    spec = importlib.util.spec_from_file_location(
+        'pole_dbcache', ROOT / 'tests' / 'dbcache.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+dbcache = _load_dbcache()
 
 
 def _setup_environment():
@@ -38,7 +40,7 @@ def _setup_environment():
     backend = uri.split(':', 1)[0]
     # A changed module must never restore a stale cached database.
     cache = ROOT / 'var' / 'db-cache' / backend
-    digest = _modules_digest()
+    digest = dbcache.modules_digest()
     if 'DB_CACHE' not in os.environ:
         # Caches of earlier versions of the modules are of no more use.
         for old in cache.glob('*'):
@@ -96,17 +98,8 @@ def _drop_stale_templates(uri, digest):
 _setup_environment()
 
 
-def _install_db_cache():
-    "tests/dbcache.py: a database built from a cached smaller one"
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'pole_dbcache', ROOT / 'tests' / 'dbcache.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.install()
-
-
-_install_db_cache()
+# tests/dbcache.py: a database built from a cached smaller one
+dbcache.install()
 
 
 def _module_tests(path):

@@ -27,23 +27,15 @@ BENCH_RUNS, default 5)
 """
 import argparse
 import datetime as dt
-import json
 import os
-import pathlib
 import statistics
-import sys
 import time
 
-from benchlib import production_mode
+from benchlib import fresh_database, log, write_result
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 TARGET_RATIO = 1.5
 OFFSET = 1000000  # ids of the copied charts: source id + k * OFFSET
 ACCOUNTS = 300  # the accounts of each member that get lines
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
 
 
 def columns(cursor, table):
@@ -208,31 +200,14 @@ def main():
     parser.add_argument('--lines', type=int, default=100000,
         help="posted lines per member")
     args = parser.parse_args()
-    uri = os.environ.setdefault(
-        'TRYTOND_DATABASE_URI', 'postgresql://postgres@127.0.0.1:5432/')
-    if not uri.startswith('postgresql'):
-        sys.exit('the benchmark runs on PostgreSQL (TRYTOND_DATABASE_URI)')
-    os.environ.setdefault('DB_NAME', 'bench_consolidation')
-    os.environ.setdefault('DB_CACHE', str(ROOT / 'var' / 'db-cache'))
     runs = int(os.environ.get('BENCH_RUNS', 5))
     year = dt.date.today().year
-    import psycopg
-    from trytond.tests.test_tryton import DB_NAME, activate_module
-    with psycopg.connect(
-            uri.rstrip('/') + '/postgres', autocommit=True) as connection:
-        connection.execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)'
-            % DB_NAME)
-    started = time.monotonic()
-    activate_module(['hub_consolidation', 'hub_invoicing'])
-    log('hub_consolidation activated in %.0fs' % (time.monotonic() - started))
+    pool = fresh_database(
+        'bench_consolidation', ['hub_consolidation', 'hub_invoicing'])
     from trytond.modules.account_consolidation.account import (
         Consolidation as StockConsolidation)
-    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME
     from trytond.transaction import Transaction
-    pool = Pool(DB_NAME)
-    if DB_NAME not in Pool.database_list():
-        pool.init()
-    production_mode()
     companies, count = build(pool, DB_NAME, args.members, args.lines, year)
     Consolidation = pool.get('account.consolidation')
     stock_get_amount = StockConsolidation.__dict__['get_amount'].__func__
@@ -291,11 +266,8 @@ def main():
             worst, TARGET_RATIO, 'ok' if worst <= TARGET_RATIO else 'MISSED'))
     print('faster than stock account_consolidation: %s' % (
             'yes' if all(r['ratio_stock'] < 1 for r in results) else 'NO'))
-    output = ROOT / 'var' / 'bench' / 'consolidation.json'
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({
-                'target_ratio': TARGET_RATIO, 'runs': runs,
-                'results': results}, indent=1))
+    write_result('consolidation', {
+            'target_ratio': TARGET_RATIO, 'runs': runs, 'results': results})
 
 
 if __name__ == '__main__':

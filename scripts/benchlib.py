@@ -3,6 +3,7 @@ database with a module activated, the log and the JSON result."""
 import json
 import os
 import pathlib
+import shutil
 import sys
 import time
 
@@ -13,15 +14,30 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
+def db_cache():
+    """The benchmarks' cache of activated databases, one folder per content
+    of modules/ (Tryton names a cached database by its modules only: a
+    changed module would restore a stale one); older folders are removed"""
+    sys.path.insert(0, str(ROOT / 'tests'))
+    import dbcache
+    folder = ROOT / 'var' / 'db-cache' / 'bench'
+    digest = dbcache.modules_digest()
+    for old in folder.glob('*'):
+        if old.name != digest and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    (folder / digest).mkdir(parents=True, exist_ok=True)
+    return str(folder / digest)
+
+
 def fresh_database(name, module):
-    """Drop the database name and create it with module activated (from
-    Tryton's DB_CACHE when it has it); return its pool"""
+    """Drop the database name and create it with module (a name or a list)
+    activated (from the cache when it has it); return its pool"""
     uri = os.environ.setdefault(
         'TRYTOND_DATABASE_URI', 'postgresql://postgres@127.0.0.1:5432/')
     if not uri.startswith('postgresql'):
         sys.exit('the benchmark runs on PostgreSQL (TRYTOND_DATABASE_URI)')
     os.environ.setdefault('DB_NAME', name)
-    os.environ.setdefault('DB_CACHE', str(ROOT / 'var' / 'db-cache'))
+    os.environ.setdefault('DB_CACHE', db_cache())
 
     import psycopg
     from trytond.tests.test_tryton import DB_NAME, activate_module

@@ -12,9 +12,24 @@ module to add: Tryton would not update that module, so its extra part would
 be missing.
 """
 import functools
+import hashlib
 import json
 import os
 import pathlib
+
+MODULES = pathlib.Path(__file__).resolve().parent.parent / 'modules'
+
+
+def modules_digest():
+    """The digest of what a database built from modules/ depends on: a
+    cache keyed by it never restores a database of other modules' code"""
+    digest = hashlib.sha1()
+    for path in sorted(MODULES.rglob('*')):
+        if path.suffix in {'.py', '.xml', '.cfg', '.po', '.csv'} and (
+                '__pycache__' not in path.parts):
+            digest.update(str(path.relative_to(MODULES)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _registry():

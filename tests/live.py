@@ -457,28 +457,39 @@ def build_main(modules, populate, lock_tables=None):
         spec = json.load(file)
     import dbcache
     dbcache.install()
-    from trytond.tests.test_tryton import DB_NAME, activate_module
+    from trytond.tests.test_tryton import activate_module
     activate_module(modules)
+    result = run_restarted(lambda pool: populate(pool, spec),
+        lock_tables() if lock_tables else [])
+    with open(result_path, 'w') as file:
+        json.dump(result, file, indent=1)
 
+
+def run_restarted(func, lock_tables=(), log=None):
+    """Server side: func(pool) in one committed transaction on the test
+    database, restarted with the locks Tryton asks for (lock_tables taken
+    from the start spare restarts that each redo func); return its result"""
     from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME
     from trytond.transaction import Transaction, TransactionError
-    extras = {'_lock_tables': list(lock_tables() if lock_tables else [])}
+    extras = {'_lock_tables': list(lock_tables)}
     while True:
         try:
             with Transaction().start(DB_NAME, 0, **extras) as transaction:
-                result = populate(Pool(), spec)
+                result = func(Pool())
                 transaction.commit()
-            break
+            return result
         except TransactionError as error:
             error.fix(extras)
-    with open(result_path, 'w') as file:
-        json.dump(result, file, indent=1)
+            if log:
+                log('restart: %r' % (extras,))
 
 
 def create_users(spec, companies):
     """Server side, in a builder: the users of spec, {login: (keys, role)}
     where keys is a company key or a list of them (the first is the current
-    company) and role a `hub` role's XML id.  Return {login: id}."""
+    company) and role a role's XML id, `hub`'s unless it names its module
+    (`insertion.role_counsellor`).  Return {login: id}."""
     from trytond.pool import Pool
     pool = Pool()
     ModelData = pool.get('ir.model.data')
@@ -492,7 +503,8 @@ def create_users(spec, companies):
             password=spec['passwords'][login],
             companies=[companies[k] for k in keys],
             company=companies[keys[0]])
-        user.roles = [UserRole(role=ModelData.get_id('hub', role))]
+        module, _, name = role.rpartition('.')
+        user.roles = [UserRole(role=ModelData.get_id(module or 'hub', name))]
         user.save()
         ids[login] = user.id
     return ids

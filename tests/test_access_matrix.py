@@ -81,7 +81,7 @@ import pytest
 import menus
 from live import (
     ROOT, LiveDatabase, LiveServer, RPCError, _pg_connect, connect,
-    encode_scalar)
+    encode_scalar, run_restarted)
 
 # The members of config/demo.json in the reduced demo
 MEMBER_KEYS = ['collective', 'jardins', 'services', 'scop']
@@ -100,7 +100,7 @@ EXTRA_USERS = [
     {'login': 'direction_b', 'name': "Bérénice Directrice",
         'role': 'hub.role_director', 'members': ['services']},
     {'login': 'conseillere_b', 'name': "Bastien Conseiller",
-        'role': 'hub.role_counsellor', 'members': ['services']},
+        'role': 'insertion.role_counsellor', 'members': ['services']},
     ]
 OUR_MODULES = sorted(
     p.parent.name for p in (ROOT / 'modules').glob('*/tryton.cfg'))
@@ -162,20 +162,12 @@ def build(spec_path, result_path):
     log('modules activated in %s' % DB_NAME)
 
     from trytond.pool import Pool
-    from trytond.transaction import Transaction, TransactionError
+    from trytond.transaction import Transaction
     from trytond.modules.pole_demo.demo import BUILD_LOCK_TABLES
     # The demo locks these tables: taking the locks from the start spares
     # restarts that each redo the whole demo.
-    extras = {'_lock_tables': list(BUILD_LOCK_TABLES)}
-    while True:
-        try:
-            with Transaction().start(DB_NAME, 0, **extras) as transaction:
-                result = _populate(Pool(), spec, log)
-                transaction.commit()
-            break
-        except TransactionError as error:
-            error.fix(extras)
-            log('restart: %r' % (extras,))
+    result = run_restarted(
+        lambda pool: _populate(pool, spec, log), BUILD_LOCK_TABLES, log)
     # The demo's previous year closed, allocated and locked by the
     # year-end batch, as scripts/build_demo.py does after the build
     sys.path.insert(0, str(ROOT / 'scripts'))

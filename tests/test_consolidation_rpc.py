@@ -34,7 +34,7 @@ MEMBERS = {
     }
 USERS = {
     'director_a': ('a', 'role_director'),
-    'counsellor_a': ('a', 'role_counsellor'),
+    'counsellor_a': ('a', 'insertion.role_counsellor'),
     }
 READ_RULE_ERROR = 'You are not allowed to read records'
 
@@ -149,5 +149,6 @@ def test_counsellor_refused(live):
 
 
 if __name__ == '__main__':
-    build_main(['hub_consolidation', 'hub_invoicing'], _populate,
+    # insertion: the counsellor's role
+    build_main(['hub_consolidation', 'hub_invoicing', 'insertion'], _populate,
         lock_tables=build_lock_tables)

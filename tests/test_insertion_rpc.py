@@ -61,7 +61,7 @@ MEMBERS = {
 # login: (members, role xml id)
 USERS = {
     'board_a': ('a', 'role_board'),
-    'counsellor_a': ('a', 'role_counsellor'),
+    'counsellor_a': ('a', 'insertion.role_counsellor'),
     'director_a': ('a', 'role_director'),
     'director_b': ('b', 'role_director'),
     'comptable': (['a'], 'role_accountant'),

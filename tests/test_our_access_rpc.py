@@ -34,7 +34,7 @@ MEMBERS = {
 USERS = {
     'director_a': ('a', 'role_director'),
     'board': (['a', 'b'], 'role_board'),
-    'counsellor_a': ('a', 'role_counsellor'),
+    'counsellor_a': ('a', 'insertion.role_counsellor'),
     # Created with A: the role gives the accountant every member
     'comptable': ('a', 'role_accountant'),
     }

@@ -43,9 +43,9 @@ MEMBERS = {
         'siret': '41234503500015', 'own': "Rémi Caron"},
     }
 USERS = {
-    'counsellor_aci': ('aci', 'role_counsellor'),
-    'counsellor_ai': ('ai', 'role_counsellor'),
-    'counsellor_other': ('other', 'role_counsellor'),
+    'counsellor_aci': ('aci', 'insertion.role_counsellor'),
+    'counsellor_ai': ('ai', 'insertion.role_counsellor'),
+    'counsellor_other': ('other', 'insertion.role_counsellor'),
     }
 READ_RULE_ERROR = 'You are not allowed to read records'
 WRITE_RULE_ERROR = 'You are not allowed to write to records'

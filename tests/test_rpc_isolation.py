@@ -19,8 +19,8 @@ from decimal import Decimal
 import pytest
 
 from live import (
-    RPCError, build_lock_tables, connect, create_users, read, search,
-    serve_built)
+    RPCError, build_lock_tables, connect, create_users, read, run_restarted,
+    search, serve_built)
 
 # What each member gets; the figures differ so that a leak shows.
 MEMBERS = {
@@ -46,7 +46,7 @@ MEMBERS = {
 # login: (member, role xml id)
 USERS = {
     'user_a': ('a', 'role_director'),
-    'counsellor_a': ('a', 'role_counsellor'),
+    'counsellor_a': ('a', 'insertion.role_counsellor'),
     'user_b': ('b', 'role_director'),
     # Created with A only: the role gives the accountant every member.
     'comptable': ('a', 'role_accountant'),
@@ -58,7 +58,8 @@ ACCESS_ERROR = 'You are not allowed to access'
 # --- Server side: run in a subprocess, never imported by pytest's process
 
 def build(spec_path, result_path):
-    "Activate hub and create the members, their records and the users"
+    """Activate hub and insertion (the counsellor's role) and create the
+    members, their records and the users"""
     started = time.monotonic()
 
     def log(message):
@@ -66,30 +67,18 @@ def build(spec_path, result_path):
 
     spec = json.loads(open(spec_path).read())
     # Uses DB_NAME and DB_CACHE from the environment: a database with hub
-    # activated is restored from the cache when the modules did not change.
+    # and insertion activated is restored from the cache when the modules did not change.
     import dbcache  # tests/dbcache.py: from a cached smaller database
     dbcache.install()
     from trytond.tests.test_tryton import DB_NAME, activate_module
-    activate_module('hub')
-    log('hub activated in %s' % DB_NAME)
-
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction, TransactionError
+    activate_module(['hub', 'insertion'])
+    log('hub and insertion activated in %s' % DB_NAME)
 
     # Onboarding and posting lock these tables: taking the locks from the
     # start spares restarts that each redo an onboarding (~50 s on
-    # PostgreSQL).  The loop below still handles any other lock.
-    extras = {'_lock_tables': build_lock_tables()}
-    while True:
-        # Tryton asks to restart a transaction that must lock a table first.
-        try:
-            with Transaction().start(DB_NAME, 0, **extras) as transaction:
-                result = _populate(Pool(), spec, log)
-                transaction.commit()
-            break
-        except TransactionError as error:
-            error.fix(extras)
-            log('restart: %r' % (extras,))
+    # PostgreSQL); any other lock restarts it.
+    result = run_restarted(
+        lambda pool: _populate(pool, spec, log), build_lock_tables(), log)
     with open(result_path, 'w') as file:
         json.dump(result, file, indent=1)
 
@@ -352,7 +341,8 @@ def test_invoices(live, user_a):
 
 @pytest.mark.parametrize('login', ['user_a', 'counsellor_a'])
 def test_employees(live, login, request):
-    "Directors and counsellors read employees (hub's employee rule)"
+    """Directors and counsellors read employees (hub's employee rule,
+    insertion's access of the counsellors)"""
     client = request.getfixturevalue(login)
     a, b = live['members']['a'], live['members']['b']
     assert search(client, 'company.employee') == [a['employee']]

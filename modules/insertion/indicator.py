@@ -408,7 +408,7 @@ class Indicator(ModelSQL, ModelView):
         user = User(transaction.user)
         readable = {c.id for c in user.companies}
         exact = set()
-        if ModelData.get_id('hub', 'group_hub_counsellor') in (
+        if ModelData.get_id('insertion', 'group_counsellor') in (
                 User.get_groups()):
             exact = readable
         hidden = secret_cells(

@@ -1,8 +1,7 @@
 # This file is part of Pôle.
 import datetime as dt
 
-from trytond.modules.company.tests import CompanyTestMixin
-from trytond.modules.hub.tests.tools import create_company
+from trytond.modules.hub.tests.tools import HubCompanyTestMixin, create_company
 from trytond.modules.currency.tests import create_currency
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -11,19 +10,9 @@ from ..exceptions import InvalidSIRET, MemberCurrencyError, MemberDatesError
 from ..member import check_siret
 
 
-class HubTestCase(CompanyTestMixin, ModuleTestCase):
+class HubTestCase(HubCompanyTestMixin, ModuleTestCase):
     "Test Hub module"
     module = 'hub'
-
-    @property
-    def _skip_company_rule(self):
-        # The collective is a setting of the whole pôle, and the directory
-        # of members (names, SIRET: public in the SIRENE register) is shown
-        # to every user of the pôle; their books are what is restricted.
-        return super()._skip_company_rule | {
-            ('hub.configuration', 'collective'),
-            ('hub.member', 'company'),
-            }
 
     @with_transaction()
     def test_siret_check_digit(self):

@@ -2,11 +2,12 @@
 """What the scenarios of the inter-member flows share: onboarding, moves,
 invoices and payments as the accountants record them (proteus), and the
 combined figures read back."""
-import datetime as dt
 from decimal import Decimal
 
-from proteus import Model, Wizard
+from proteus import Model
 from proteus.config import get_config
+
+from trytond.modules.hub.tests import tools as hub_tools
 
 ASSOCIATION_CHART = "Plan comptable des associations"
 PCG = "Plan comptable (France)"
@@ -15,22 +16,8 @@ PCG = "Plan comptable (France)"
 def onboard(name, siret, kind, chart=ASSOCIATION_CHART, vat_liable=False,
         collective=False, year=2026):
     "Onboard a member (since 2020) with the calendar year"
-    Template = Model.get('account.account.template')
-    Member = Model.get('hub.member')
-    template, = Template.find([('name', '=', chart)])
-    wizard = Wizard('hub.member.onboard')
-    wizard.form.name = name
-    wizard.form.siret = siret
-    wizard.form.kind = kind
-    wizard.form.vat_liable = vat_liable
-    wizard.form.account_template = template
-    wizard.form.joined = dt.date(2020, 1, 1)
-    wizard.form.fiscalyear_start = dt.date(year, 1, 1)
-    wizard.form.fiscalyear_end = dt.date(year, 12, 31)
-    wizard.form.collective = collective
-    wizard.execute('onboard')
-    member, = Member.find([('siret', '=', siret)])
-    return member
+    return hub_tools.onboard(name, siret, kind, chart, vat_liable,
+        collective, year)
 
 
 def work_in(member):

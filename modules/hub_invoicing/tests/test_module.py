@@ -4,8 +4,8 @@ import unittest
 from decimal import Decimal as D
 
 from trytond.modules.account.tests import create_chart
-from trytond.modules.company.tests import CompanyTestMixin, set_company
-from trytond.modules.hub.tests.tools import create_company
+from trytond.modules.company.tests import set_company
+from trytond.modules.hub.tests.tools import HubCompanyTestMixin, create_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -54,7 +54,7 @@ class AllocationTestCase(unittest.TestCase):
                 allocate(total, weights)
 
 
-class HubInvoicingTestCase(CompanyTestMixin, ModuleTestCase):
+class HubInvoicingTestCase(HubCompanyTestMixin, ModuleTestCase):
     "Test Hub Invoicing module"
     module = 'hub_invoicing'
     extras = ['timesheet']
@@ -62,8 +62,6 @@ class HubInvoicingTestCase(CompanyTestMixin, ModuleTestCase):
     @property
     def _skip_company_rule(self):
         return super()._skip_company_rule | {
-            ('hub.configuration', 'collective'),
-            ('hub.member', 'company'),
             ('hub.invoicing.balance', 'counterpart'),
             ('hub.invoicing.mapping', 'target_company'),
             # one rule on either company of the pair (see invoicing.xml)

@@ -5,8 +5,8 @@ from decimal import Decimal
 from unittest.mock import patch
 
 from trytond.model.exceptions import AccessError, SQLConstraintError
-from trytond.modules.company.tests import CompanyTestMixin, set_company
-from trytond.modules.hub.tests.tools import create_company
+from trytond.modules.company.tests import set_company
+from trytond.modules.hub.tests.tools import HubCompanyTestMixin, create_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -18,15 +18,13 @@ from ..exceptions import (
 D = dt.date
 
 
-class InsertionTestMixin(CompanyTestMixin):
+class InsertionTestMixin(HubCompanyTestMixin):
     """Structures, people, contracts and refusals, for the tests of
     insertion and of the modules extending it"""
 
     @property
     def _skip_company_rule(self):
         return super()._skip_company_rule | {
-            ('hub.configuration', 'collective'),
-            ('hub.member', 'company'),
             # The pôle's row has no company: its rule keeps it (indicator.xml)
             ('insertion.indicator', 'company'),
             ('insertion.board_report.start', 'company'),
@@ -831,6 +829,42 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
         self.assertEqual(Report.bar(1, 1000), '▏')
         # The French numbers: scenario_insertion_year.rst prints them
 
+    @with_transaction()
+    def test_counsellor_moved_from_hub(self):
+        """A database made when hub defined the counsellor's records: they
+        become insertion's, the same records (a counsellor keeps the role
+        and the group), before insertion's XML is read"""
+        from sql import Table
+        from ..res import MOVED_FROM_HUB
+        pool = Pool()
+        Group = pool.get('res.group')
+        cursor = Transaction().connection.cursor()
+        data = Table('ir_model_data')
+
+        def rows(module):
+            cursor.execute(*data.select(data.fs_id, data.db_id,
+                    where=(data.module == module)
+                    & data.fs_id.in_(list(MOVED_FROM_HUB)
+                        + list(MOVED_FROM_HUB.values()))))
+            return dict(cursor)
+        ours = rows('insertion')
+        self.assertEqual(set(ours), set(MOVED_FROM_HUB.values()))
+        self.assertEqual(rows('hub'), {})
+        # As hub had them
+        for old_id, new_id in MOVED_FROM_HUB.items():
+            cursor.execute(*data.update([data.module, data.fs_id],
+                    ['hub', old_id],
+                    where=(data.module == 'insertion')
+                    & (data.fs_id == new_id)))
+        self.assertEqual(rows('insertion'), {})
+
+        Group._move_counsellor_from_hub()
+        self.assertEqual(rows('insertion'), ours)
+        self.assertEqual(rows('hub'), {})
+        # Run again (each update of insertion): nothing changes
+        Group._move_counsellor_from_hub()
+        self.assertEqual(rows('insertion'), ours)
+
     def test_secret_cells(self):
         "Statistical secrecy: primary, complementary and across the rows"
         from ..indicator import COUNTS, secret_cells
@@ -904,7 +938,7 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
         UserRole = pool.get('res.user.role')
         user = User(login=login, name=login, companies=[company],
             company=company, roles=[UserRole(
-                    role=ModelData.get_id('hub', 'role_counsellor'))])
+                    role=ModelData.get_id('insertion', 'role_counsellor'))])
         user.save()
         return user
 

@@ -530,14 +530,16 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
     # Access ------------------------------------------------------------
 
     def user(self, login, role, companies, company_filter='one'):
-        "A user of the role working in the first of companies"
+        """A user of the role (hub's XML id unless it names its module)
+        working in the first of companies"""
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
         UserRole = pool.get('res.user.role')
+        module, _, name = role.rpartition('.')
         user = User(login=login, name=login, companies=companies,
             company=companies[0], company_filter=company_filter,
-            roles=[UserRole(role=ModelData.get_id('hub', role))])
+            roles=[UserRole(role=ModelData.get_id(module or 'hub', name))])
         user.save()
         return user
 
@@ -626,7 +628,7 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
                 'rwcd', 'rwcd', 'r', 'r', 'rwcd', 'rwcd', 'rwcd'],
             'role_director': ['', '', 'r', 'r', 'r', 'r', 'r'],
             'role_board': ['', '', 'r', 'r', 'r', '', ''],
-            'role_counsellor': ['', '', '', '', '', '', ''],
+            'insertion.role_counsellor': ['', '', '', '', '', '', ''],
             }
         for role, perms in expected.items():
             user = self.user(role, role, [company])
