@@ -255,7 +255,7 @@ class HubTodoTestCase(InsertionTestMixin, ModuleTestCase):
                 self.assertEqual({t.company for t in todos},
                     {atelier.company} if expected else set(), login)
         for login, role in [('ca', 'role_board'),
-                ('cip', 'role_counsellor')]:
+                ('cip', 'insertion.role_counsellor')]:
             user = self.user(login, role, [atelier.company])
             with self.as_user(user):
                 with self.assertRaises(AccessError):
@@ -269,7 +269,9 @@ class HubTodoTestCase(InsertionTestMixin, ModuleTestCase):
         UserRole = pool.get('res.user.role')
         user = User(login=login, name=login, companies=companies,
             company=companies[0], company_filter='all',
-            roles=[UserRole(role=ModelData.get_id('hub', role))])
+            roles=[UserRole(role=ModelData.get_id(*(
+                            role.split('.') if '.' in role
+                            else ('hub', role))))])
         user.save()
         return user
 
