@@ -6,9 +6,9 @@ from decimal import Decimal as D
 from lxml import etree
 
 from trytond.i18n import gettext
-from trytond.modules.company.tests import CompanyTestMixin
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
+from trytond.modules.hub.tests.tools import HubCompanyTestMixin
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
@@ -78,16 +78,10 @@ def onboard_wizard(name, siret, iban=None, bic=None):
     return member
 
 
-class HubBankTestCase(CompanyTestMixin, ModuleTestCase):
+class HubBankTestCase(HubCompanyTestMixin, ModuleTestCase):
     "Test Hub Bank module"
     module = 'hub_bank'
 
-    @property
-    def _skip_company_rule(self):
-        return super()._skip_company_rule | {
-            ('hub.configuration', 'collective'),
-            ('hub.member', 'company'),
-            }
 
     @with_transaction()
     def test_onboard_bank_account(self):

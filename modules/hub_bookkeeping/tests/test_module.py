@@ -4,8 +4,8 @@ import datetime as dt
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.account.tests import get_fiscalyear
-from trytond.modules.company.tests import CompanyTestMixin, set_company
-from trytond.modules.hub.tests.tools import create_company
+from trytond.modules.company.tests import set_company
+from trytond.modules.hub.tests.tools import HubCompanyTestMixin, create_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -13,16 +13,10 @@ from trytond.transaction import Transaction
 from ..member import ANALYTIC_AXES, sum_rows
 
 
-class HubBookkeepingTestCase(CompanyTestMixin, ModuleTestCase):
+class HubBookkeepingTestCase(HubCompanyTestMixin, ModuleTestCase):
     "Test Hub Bookkeeping module"
     module = 'hub_bookkeeping'
 
-    @property
-    def _skip_company_rule(self):
-        return super()._skip_company_rule | {
-            ('hub.configuration', 'collective'),
-            ('hub.member', 'company'),
-            }
 
     @with_transaction()
     def test_analytic_axes_idempotent(self):

@@ -2,8 +2,8 @@
 import datetime as dt
 from decimal import Decimal as D
 
-from trytond.modules.company.tests import CompanyTestMixin
 from trytond.pool import Pool
+from trytond.modules.hub.tests.tools import HubCompanyTestMixin
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
@@ -19,16 +19,10 @@ def onboard(name, siret):
     return Member.onboard(name, siret, 'ai', chart, START, END)
 
 
-class HubDunningTestCase(CompanyTestMixin, ModuleTestCase):
+class HubDunningTestCase(HubCompanyTestMixin, ModuleTestCase):
     "Test Hub Dunning module"
     module = 'hub_dunning'
 
-    @property
-    def _skip_company_rule(self):
-        return super()._skip_company_rule | {
-            ('hub.configuration', 'collective'),
-            ('hub.member', 'company'),
-            }
 
     @with_transaction()
     def test_overdue_invoice_reminders(self):

@@ -13,10 +13,10 @@ from lxml import etree
 from trytond.i18n import gettext
 from trytond.model.exceptions import DomainValidationError
 from trytond.modules import account_payment_sepa
-from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.hub_bank.tests.test_module import (
     IBAN_ATELIER, IBAN_SCOP, load_french, onboard)
 from trytond.pool import Pool
+from trytond.modules.hub.tests.tools import HubCompanyTestMixin
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction, check_access
 
@@ -150,16 +150,10 @@ def process(payments):
     return group
 
 
-class HubPaymentTestCase(CompanyTestMixin, ModuleTestCase):
+class HubPaymentTestCase(HubCompanyTestMixin, ModuleTestCase):
     "Test Hub Payment module"
     module = 'hub_payment'
 
-    @property
-    def _skip_company_rule(self):
-        return super()._skip_company_rule | {
-            ('hub.configuration', 'collective'),
-            ('hub.member', 'company'),
-            }
 
     @with_transaction()
     def test_sepa_transfers(self):
