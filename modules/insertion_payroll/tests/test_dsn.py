@@ -11,11 +11,11 @@ from random import Random
 
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    TestCase, activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 
 from ..exceptions import PayrollImportError
 from . import test_module as base
+from .tools import PayrollFilesTestCase
 
 D = dt.date
 # The DSN of March 2026 of the Jardins (SIRET 412 345 027 00012), CR LF:
@@ -169,26 +169,8 @@ CASES = {
     }
 
 
-class PayrollDsnTestCase(TestCase):
+class PayrollDsnTestCase(PayrollFilesTestCase):
     "Test the DSN import of the payroll"
-    modules = ['insertion_payroll', 'hub_invoicing', 'hub_consolidation']
-    structure = base.InsertionPayrollTestCase.structure
-    person = base.InsertionPayrollTestCase.person
-    contract = base.InsertionPayrollTestCase.contract
-    staff = base.InsertionPayrollTestCase.staff
-    books = base.InsertionPayrollTestCase.books
-    count = base.InsertionPayrollTestCase.count
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(cls.modules)
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     def jardins(self):
         """Jardins (A1 at 26 h, B1 at 35 h, all year, A1's February

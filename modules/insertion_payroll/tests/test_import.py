@@ -9,11 +9,11 @@ from random import Random
 
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    TestCase, activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 
 from ..exceptions import PayrollImportError, PayrollLineError
 from . import test_module as base
+from .tools import PayrollFilesTestCase
 
 D = dt.date
 HEADER = base.HEADER.rstrip('\n')
@@ -233,28 +233,8 @@ CASES = {
     }
 
 
-class PayrollImportFilesTestCase(TestCase):
+class PayrollImportFilesTestCase(PayrollFilesTestCase):
     "Test the payroll import's refusals"
-    modules = ['insertion_payroll', 'hub_invoicing', 'hub_consolidation']
-    structure = base.InsertionPayrollTestCase.structure
-    person = base.InsertionPayrollTestCase.person
-    contract = base.InsertionPayrollTestCase.contract
-    staff = base.InsertionPayrollTestCase.staff
-    actions = base.InsertionPayrollTestCase.actions
-    books = base.InsertionPayrollTestCase.books
-    count = base.InsertionPayrollTestCase.count
-    refused = base.InsertionPayrollTestCase.refused
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(cls.modules)
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     def jardins(self):
         """Jardins (A1, A2 all year, C1 to April, actions MARAI and EV, A2's
