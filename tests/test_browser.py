@@ -16,7 +16,8 @@ What it does:
   - the board member finds no person in the menus and prints the board
     report (its PDF read back with pdftotext);
   - the counsellor finds a person by name in the PASS IAE list, opens the
-    PASS, then the person's contracts (dates, labels, hours);
+    PASS, then the person's contracts (dates, labels, hours); she opens
+    the graph of her structure's ETP consumed and conventioned;
   - the director opens the directors' dashboard (each member's result of
     the year and cash, as the move lines give them);
   - the accountant posts an invoice of the collective to Les Jardins du
@@ -330,7 +331,8 @@ class Client:
             for (let i = 0; i < found.snapshotLength; i++) {
                 const node = found.snapshotItem(i);
                 if (node.getClientRects().length) {
-                    texts.push(node.innerText.trim());
+                    // A graph's texts are SVG: no innerText
+                    texts.push((node.innerText ?? node.textContent).trim());
                 }
             }
             return texts;""", xpath)
@@ -749,6 +751,128 @@ def test_counsellor_finds_a_person_pass_and_contracts(client):
     _screenshot(client.driver, 'counsellor-3-contracts')
 
 
+
+def _number(value):
+    "A Numeric read from SQLite (stored as text, bytes to sqlite3)"
+    if isinstance(value, bytes):
+        value = value.decode()
+    return Decimal(str(value or 0))
+
+
+def _etp_by_month(server, structure):
+    """Per month (an ISO date): the ETP consumed and conventioned of the
+    structure's AF, worked out as insertion.payroll.etp does: the AF's
+    hours (worked or paid, by its basis) of the month's validated or
+    posted insertion payroll lines / its reference hours, 4 decimals; its
+    ETP conventioned / its months"""
+    rows = _query(server, """
+        SELECT line.month, agreement.id, agreement.hours_basis,
+            line.hours_worked, line.hours_paid, agreement.reference_hours,
+            agreement.etp, agreement.start_date, agreement.end_date
+        FROM insertion_payroll_line AS line
+        JOIN insertion_contract AS contract ON contract.id = line.contract
+        JOIN insertion_agreement AS agreement
+            ON agreement.company = line.company
+            AND line.month >= agreement.start_date
+            AND line.month <= agreement.end_date
+            AND agreement.state IN ('valid', 'closed')
+        JOIN company_company AS company ON company.id = line.company
+        JOIN party_party AS structure ON structure.id = company.party
+        WHERE structure.name = ? AND line.state IN ('validated', 'posted')
+            AND contract.kind IN (
+                'cddi', 'ai_placement', 'etti_mission', 'cdi_inclusion')
+        """, structure)
+    hours, agreements = {}, {}
+    for (month, agreement, basis, worked, paid, reference, etp, start,
+            end) in rows:
+        key = (month, agreement)
+        hours[key] = hours.get(key, Decimal(0)) + _number(
+            worked if basis == 'worked' else paid)
+        start, end = map(dt.date.fromisoformat, (start, end))
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        agreements[agreement] = (_number(reference), _number(etp) / months)
+    figures = {}
+    for (month, agreement), total in hours.items():
+        reference, conventioned = agreements[agreement]
+        consumed, planned = figures.get(month, (Decimal(0), Decimal(0)))
+        figures[month] = (
+            consumed + (total.quantize(Decimal('0.01')) / reference
+                ).quantize(Decimal('0.0001')),
+            planned + conventioned.quantize(Decimal('0.0001')))
+    return figures
+
+
+@_journey('counsellor-etp')
+def test_counsellor_opens_etp_graph(client):
+    """The counsellor of Les Jardins du Val opens the graph of her
+    structure's ETP consumed and conventioned, month by month, from her
+    Insertion menu: the figures of a demo month, the French legend"""
+    server = client.server
+    figures = _etp_by_month(server, 'Les Jardins du Val')
+    # Recyclerie du Val's months are not hers: only Les Jardins du Val's
+    assert figures and _etp_by_month(server, 'Recyclerie du Val')
+    # The last month of the demo with payroll
+    month = max(figures)
+    consumed, conventioned = figures[month]
+    assert consumed > 0 and conventioned > 0
+
+    client.login(client.user('conseillere'))
+    titles = client.expand_menu()
+    assert "ETP consommés et conventionnés" in titles, titles
+    assert "Paie" not in titles, titles
+    client.open_menu(
+        "Pôle", "Insertion", "ETP consommés et conventionnés")
+    client.visible(f'{TAB}//*[contains(@class, "bb-legend-item")]')
+    # (the legend's tiles and events are elements without text)
+    assert [t for t in client.texts(
+            f'{TAB}//*[contains(@class, "bb-legend-item")]') if t] == [
+        "ETP consommés", "ETP conventionnés (mois)"]
+    # What the graph draws: a bar per month and figure (billboard.js,
+    # the graph library of the web client)
+    script = """
+        const figures = {};
+        for (const bar of document.evaluate(arguments[0], document, null,
+                XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null).snapshotItem(0)
+                ?.querySelectorAll('path.bb-bar') || []) {
+            // d3's datum of the bar: its month, serie and value
+            const point = bar.__data__, x = point.x;
+            const month = [x.getFullYear(), x.getMonth() + 1, x.getDate()]
+                .map(n => String(n).padStart(2, '0')).join('-');
+            figures[month] = figures[month] || {};
+            figures[month][point.id] = point.value;
+        }
+        return figures;"""
+    # Drawn once the records are read
+    shown = {}
+    client.wait.until(lambda d: shown.update(d.execute_script(
+                script, f'{TAB}//*[contains(@class, "bb-chart-bars")]'))
+        or len(shown) >= len(figures))
+    assert set(shown) == set(figures), shown
+    for month_, (consumed_, conventioned_) in figures.items():
+        assert (Decimal(str(shown[month_]['etp'])).quantize(
+                Decimal('0.0001')), Decimal(str(
+                    shown[month_]['etp_conventioned'])).quantize(
+                Decimal('0.0001'))) == (consumed_, conventioned_), month_
+    # The tooltip of the demo's last month, as the counsellor sees it
+    # pointing at its bars: the month in French, both figures
+    index = sorted(figures).index(month)
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    def classed(name):
+        return f'contains(concat(" ", @class, " "), " {name} ")'
+    bar = client.visible(f'{TAB}//*[{classed("bb-target-etp")}]'
+        f'//*[{classed(f"bb-bar-{index}")}]')
+    ActionChains(client.driver).move_to_element(bar).perform()
+    tooltip = client.visible(
+        f'{TAB}//*[contains(@class, "bb-tooltip-container")]').text
+    # (the graph library writes the figures with a point)
+    lines = [' '.join(line.split()) for line in tooltip.splitlines()]
+    assert lines == [_date(server, dt.date.fromisoformat(month)),
+        "ETP consommés %s" % '{:f}'.format(consumed.normalize()),
+        "ETP conventionnés (mois) %s" % '{:f}'.format(
+            conventioned.normalize())], tooltip
+    _screenshot(client.driver, 'counsellor-4-etp-graph')
+
 def _amount(value):
     "value as the web client shows an amount in French (183 029,62)"
     return ('{:,.2f}'.format(value)).replace(',', ' ').replace('.', ',')
@@ -833,6 +957,7 @@ def test_director_opens_dashboard(client):
         assert shown["Solde entre membres", f'{second} / {first}'] == (
             value[1:] if value.startswith('-') else '-' + value)
     _screenshot(client.driver, 'director-1-dashboard')
+
 
 
 @_journey('accountant')
