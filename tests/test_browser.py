@@ -16,9 +16,13 @@ What it does:
   - the board member finds no person in the menus and prints the board
     report (its PDF read back with pdftotext);
   - the counsellor finds a person by name in the PASS IAE list, opens the
-    PASS, then the person's contracts (dates, labels, hours);
+    PASS, then the person's contracts (dates, labels, hours); she opens
+    the graph of her structure's ETP consumed and conventioned;
   - the director opens the directors' dashboard (each member's result of
     the year and cash, as the move lines give them);
+  - the director prints the combined statements as PDF and as a
+    spreadsheet, and drills down from a line of the combined income
+    statement to its move lines;
   - the accountant posts an invoice of the collective to Les Jardins du
     Val and opens its mirror among Les Jardins du Val's supplier invoices
     (amounts, reference, the source it mirrors, no access error).
@@ -330,7 +334,8 @@ class Client:
             for (let i = 0; i < found.snapshotLength; i++) {
                 const node = found.snapshotItem(i);
                 if (node.getClientRects().length) {
-                    texts.push(node.innerText.trim());
+                    // A graph's texts are SVG: no innerText
+                    texts.push((node.innerText ?? node.textContent).trim());
                 }
             }
             return texts;""", xpath)
@@ -427,24 +432,39 @@ class Client:
         """Click the link of the download dialog whose file name starts
         with name; return the path of the file downloaded"""
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as EC
         from selenium.webdriver.support.ui import WebDriverWait
         # A PDF is converted by LibreOffice on the server: its first start
         # takes long on a busy machine
-        link = WebDriverWait(self.driver, REPORT_TIMEOUT).until(
-            EC.element_to_be_clickable((By.XPATH, f'{MODAL}//a[@download '
-                    f'and starts-with(@download, "{name}")]')))
-        filename = link.get_attribute('download')
-        from selenium.common.exceptions import (
-            ElementNotInteractableException)
+        before = set(self.driver.downloads.iterdir())
 
-        try:
-            link.click()
-        except ElementNotInteractableException:
-            # Clickable by Selenium's test yet covered (the dialog fading
-            # in): the page's own click on the link, which downloads alike
-            self.driver.execute_script('arguments[0].click();', link)
-        path = self.driver.downloads / filename
+        def ready(driver):
+            # The link, or the file already there: the dialog clicks its
+            # link itself once shown, and closes (a quick report's dialog
+            # may be gone before it is seen)
+            for link in driver.find_elements(By.XPATH, f'{MODAL}//a['
+                    f'@download and starts-with(@download, "{name}")]'):
+                if link.is_displayed() and link.is_enabled():
+                    return link
+            new = [p for p in set(self.driver.downloads.iterdir()) - before
+                if p.name.startswith(name)
+                and not p.name.endswith('.crdownload')]
+            return new[0] if new else False
+        from selenium.common.exceptions import (
+            ElementNotInteractableException, StaleElementReferenceException)
+        found = WebDriverWait(self.driver, REPORT_TIMEOUT,
+            ignored_exceptions=[StaleElementReferenceException]).until(ready)
+        if isinstance(found, pathlib.Path):
+            path = found
+        else:
+            link = found
+            filename = link.get_attribute('download')
+            try:
+                link.click()
+            except ElementNotInteractableException:
+                # Clickable by Selenium's test yet covered (the dialog
+                # fading in): the page's own click on the link
+                self.driver.execute_script('arguments[0].click();', link)
+            path = self.driver.downloads / filename
         self.wait.until(lambda d: path.exists() and not any(
                 self.driver.downloads.glob('*.crdownload')))
         return path
@@ -749,6 +769,128 @@ def test_counsellor_finds_a_person_pass_and_contracts(client):
     _screenshot(client.driver, 'counsellor-3-contracts')
 
 
+
+def _number(value):
+    "A Numeric read from SQLite (stored as text, bytes to sqlite3)"
+    if isinstance(value, bytes):
+        value = value.decode()
+    return Decimal(str(value or 0))
+
+
+def _etp_by_month(server, structure):
+    """Per month (an ISO date): the ETP consumed and conventioned of the
+    structure's AF, worked out as insertion.payroll.etp does: the AF's
+    hours (worked or paid, by its basis) of the month's validated or
+    posted insertion payroll lines / its reference hours, 4 decimals; its
+    ETP conventioned / its months"""
+    rows = _query(server, """
+        SELECT line.month, agreement.id, agreement.hours_basis,
+            line.hours_worked, line.hours_paid, agreement.reference_hours,
+            agreement.etp, agreement.start_date, agreement.end_date
+        FROM insertion_payroll_line AS line
+        JOIN insertion_contract AS contract ON contract.id = line.contract
+        JOIN insertion_agreement AS agreement
+            ON agreement.company = line.company
+            AND line.month >= agreement.start_date
+            AND line.month <= agreement.end_date
+            AND agreement.state IN ('valid', 'closed')
+        JOIN company_company AS company ON company.id = line.company
+        JOIN party_party AS structure ON structure.id = company.party
+        WHERE structure.name = ? AND line.state IN ('validated', 'posted')
+            AND contract.kind IN (
+                'cddi', 'ai_placement', 'etti_mission', 'cdi_inclusion')
+        """, structure)
+    hours, agreements = {}, {}
+    for (month, agreement, basis, worked, paid, reference, etp, start,
+            end) in rows:
+        key = (month, agreement)
+        hours[key] = hours.get(key, Decimal(0)) + _number(
+            worked if basis == 'worked' else paid)
+        start, end = map(dt.date.fromisoformat, (start, end))
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        agreements[agreement] = (_number(reference), _number(etp) / months)
+    figures = {}
+    for (month, agreement), total in hours.items():
+        reference, conventioned = agreements[agreement]
+        consumed, planned = figures.get(month, (Decimal(0), Decimal(0)))
+        figures[month] = (
+            consumed + (total.quantize(Decimal('0.01')) / reference
+                ).quantize(Decimal('0.0001')),
+            planned + conventioned.quantize(Decimal('0.0001')))
+    return figures
+
+
+@_journey('counsellor-etp')
+def test_counsellor_opens_etp_graph(client):
+    """The counsellor of Les Jardins du Val opens the graph of her
+    structure's ETP consumed and conventioned, month by month, from her
+    Insertion menu: the figures of a demo month, the French legend"""
+    server = client.server
+    figures = _etp_by_month(server, 'Les Jardins du Val')
+    # Recyclerie du Val's months are not hers: only Les Jardins du Val's
+    assert figures and _etp_by_month(server, 'Recyclerie du Val')
+    # The last month of the demo with payroll
+    month = max(figures)
+    consumed, conventioned = figures[month]
+    assert consumed > 0 and conventioned > 0
+
+    client.login(client.user('conseillere'))
+    titles = client.expand_menu()
+    assert "ETP consommés et conventionnés" in titles, titles
+    assert "Paie" not in titles, titles
+    client.open_menu(
+        "Pôle", "Insertion", "ETP consommés et conventionnés")
+    client.visible(f'{TAB}//*[contains(@class, "bb-legend-item")]')
+    # (the legend's tiles and events are elements without text)
+    assert [t for t in client.texts(
+            f'{TAB}//*[contains(@class, "bb-legend-item")]') if t] == [
+        "ETP consommés", "ETP conventionnés (mois)"]
+    # What the graph draws: a bar per month and figure (billboard.js,
+    # the graph library of the web client)
+    script = """
+        const figures = {};
+        for (const bar of document.evaluate(arguments[0], document, null,
+                XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null).snapshotItem(0)
+                ?.querySelectorAll('path.bb-bar') || []) {
+            // d3's datum of the bar: its month, serie and value
+            const point = bar.__data__, x = point.x;
+            const month = [x.getFullYear(), x.getMonth() + 1, x.getDate()]
+                .map(n => String(n).padStart(2, '0')).join('-');
+            figures[month] = figures[month] || {};
+            figures[month][point.id] = point.value;
+        }
+        return figures;"""
+    # Drawn once the records are read
+    shown = {}
+    client.wait.until(lambda d: shown.update(d.execute_script(
+                script, f'{TAB}//*[contains(@class, "bb-chart-bars")]'))
+        or len(shown) >= len(figures))
+    assert set(shown) == set(figures), shown
+    for month_, (consumed_, conventioned_) in figures.items():
+        assert (Decimal(str(shown[month_]['etp'])).quantize(
+                Decimal('0.0001')), Decimal(str(
+                    shown[month_]['etp_conventioned'])).quantize(
+                Decimal('0.0001'))) == (consumed_, conventioned_), month_
+    # The tooltip of the demo's last month, as the counsellor sees it
+    # pointing at its bars: the month in French, both figures
+    index = sorted(figures).index(month)
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    def classed(name):
+        return f'contains(concat(" ", @class, " "), " {name} ")'
+    bar = client.visible(f'{TAB}//*[{classed("bb-target-etp")}]'
+        f'//*[{classed(f"bb-bar-{index}")}]')
+    ActionChains(client.driver).move_to_element(bar).perform()
+    tooltip = client.visible(
+        f'{TAB}//*[contains(@class, "bb-tooltip-container")]').text
+    # (the graph library writes the figures with a point)
+    lines = [' '.join(line.split()) for line in tooltip.splitlines()]
+    assert lines == [_date(server, dt.date.fromisoformat(month)),
+        "ETP consommés %s" % '{:f}'.format(consumed.normalize()),
+        "ETP conventionnés (mois) %s" % '{:f}'.format(
+            conventioned.normalize())], tooltip
+    _screenshot(client.driver, 'counsellor-4-etp-graph')
+
 def _amount(value):
     "value as the web client shows an amount in French (183 029,62)"
     return ('{:,.2f}'.format(value)).replace(',', ' ').replace('.', ',')
@@ -833,6 +975,109 @@ def test_director_opens_dashboard(client):
         assert shown["Solde entre membres", f'{second} / {first}'] == (
             value[1:] if value.startswith('-') else '-' + value)
     _screenshot(client.driver, 'director-1-dashboard')
+
+
+
+@_journey('director-statement')
+def test_director_prints_statement_and_drills_down(client):
+    """The director prints the combined statements as PDF, then as a
+    spreadsheet (ODS), then opens the combined income statement on screen
+    and drills down from its first line to the move lines of her member"""
+    import subprocess
+    import zipfile
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.support.ui import Select
+    server = client.server
+    today = dt.date.today()
+    jardins = 'Les Jardins du Val'
+    client.login(client.user('direction'))
+    # On screen: the income statement of her member, from the first day
+    # of the year, and the move lines behind its first line: classes 6
+    # and 7 of the year (no closing move yet)
+    start = today.replace(month=1, day=1)
+    result = _balances(server, ['6', '7'], start, today, -1)[jardins]
+    (count,), = _query(server, """
+        SELECT COUNT(*) FROM account_move_line AS line
+        JOIN account_move AS move ON move.id = line.move
+        JOIN account_account AS account ON account.id = line.account
+        JOIN company_company AS company ON company.id = move.company
+        JOIN party_party AS structure ON structure.id = company.party
+        WHERE structure.name = ? AND move.state = 'posted'
+            AND move.date >= ? AND move.date <= ?
+            AND (account.code LIKE '6%' OR account.code LIKE '7%')
+        """, jardins, str(start), str(today))
+    assert count
+    client.open_tab("Pôle", "États combinés", "Compte de résultat consolidé")
+    from_date = client.clickable(f'{TAB}//input[@name="from_date"]')
+    from_date.clear()
+    from_date.send_keys(_date(server, start) + '\t')
+    # Her member only (the one she works in; the others show nothing)
+    option = client.visible(f'{TAB}//select[@name="companies"]'
+        f'/option[contains(., "{jardins}")]')
+    if not option.is_selected():
+        option.click()
+    # The tree read again with the date: the result of the year
+    client.wait.until(lambda d: [[_spaces(c) for c in r]
+            for r in client.rows()[:1]] == [
+            ["Compte de résultat", _amount(result) + '\n€']])
+    _screenshot(client.driver, 'director-statement-1-income')
+    tabs = '//ul[@id="tablist"]/li'
+    count_tabs = len(client.texts(tabs))
+    ActionChains(client.driver).double_click(client.visible(
+            f'{TAB}//tbody/tr[1]//*[normalize-space(.)='
+            '"Compte de résultat"]')).perform()
+    client.visible(f'{MODAL}//input[@name="consolidation"]')
+    assert client.value('consolidation', where=MODAL).endswith(
+        "\\Compte de résultat")
+    assert client.value('member', where=MODAL) == jardins
+    # The year of the tree's start date (the member's fiscal year)
+    assert client.value('from_date', where=MODAL) == _date(server, start)
+    _screenshot(client.driver, 'director-statement-2-wizard')
+    client.clickable(f'{MODAL}//button[contains(., "Ouvrir")]').click()
+    client.wait.until(lambda d: len(client.texts(tabs)) > count_tabs)
+    client.visible(f'{tabs}[contains(@class, "active")]'
+        '//*[starts-with(normalize-space(.), "Lignes d\'écriture - ")]')
+    # Every line of the year's classes 6 and 7: the counter of the
+    # toolbar, and the lines shown
+    client.wait.until(lambda d: client.texts(
+            f'{TAB}//span[contains(@class, "badge")]') == [f'_/{count}'])
+    # (the web client draws the first rows, the others as it scrolls)
+    client.wait.until(lambda d: client.rows())
+    assert all(any(c[:1] in '67' and ' - ' in c for c in r)
+        for r in client.rows()), client.rows()[:3]
+    _screenshot(client.driver, 'director-statement-3-lines')
+    # The print wizard: the second "États combinés" of the menu, under the
+    # folder of that name (unfolded)
+    menu = '//div[@id="menu"]//div[@title="États combinés"]'
+    for extension in ['pdf', 'ods']:
+        client.wait.until(lambda d: len(client.texts(menu)) == 2)
+        client.driver.execute_script("""
+            const found = document.evaluate(arguments[0], document, null,
+                XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+            found.snapshotItem(1).click();""", menu)
+        select = f'{MODAL}//select[@name="format"]'
+        # (the form is drawn again as its defaults come)
+        client.wait.until(lambda d: {o.text for o in Select(
+                    client.visible(select)).options} == {
+                "Tableur (ODS)", "PDF"})
+        Select(client.visible(select)).select_by_visible_text(
+            "PDF" if extension == 'pdf' else "Tableur (ODS)")
+        client.clickable(
+            f'{MODAL}//button[contains(., "Imprimer")]').click()
+        path = client.download("États combinés")
+        assert path.suffix == f'.{extension}', path
+        shutil.copyfile(path, SCREENSHOTS / f'director-statement{path.suffix}')
+        if extension == 'pdf':
+            assert path.read_bytes()[:4] == b'%PDF'
+            text = subprocess.run(['pdftotext', '-layout', str(path), '-'],
+                capture_output=True, text=True, check=True).stdout
+        else:
+            with zipfile.ZipFile(path) as archive:
+                text = archive.read('content.xml').decode()
+        assert "États combinés du pôle" in text
+        assert "Compte de résultat combiné" in text
+        assert jardins in text
+        client.wait.until(lambda d: not client.texts(MODAL))
 
 
 @_journey('accountant')
@@ -928,3 +1173,4 @@ def test_accountant_posts_inter_member_invoice_and_opens_mirror(client):
     assert "Miroir de\xa0:" in client.texts(f'{TAB}//label')
     assert not client.texts(MODAL), client.texts(MODAL)
     _screenshot(client.driver, 'accountant-4-mirror-of')
+

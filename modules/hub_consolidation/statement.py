@@ -368,6 +368,47 @@ class OpenLines(Wizard):
             ])
     open_ = StateAction('hub_consolidation.act_move_line')
 
+    def default_start(self, fields):
+        """Opened from a line of the combined balance sheet or income
+        statement (account_consolidation's trees): that line, the dates of
+        the tree's context and its member when the user works in one
+        company; an income line without a start date from the start of
+        the member's fiscal year"""
+        pool = Pool()
+        Consolidation = pool.get('account.consolidation')
+        FiscalYear = pool.get('account.fiscalyear')
+        Member = pool.get('hub.member')
+        context = Transaction().context
+        if (context.get('active_model') != 'account.consolidation'
+                or (context.get('active_id') or -1) < 0):
+            return {}
+        line = Consolidation(context['active_id'])
+        defaults = {'consolidation': line.id}
+        to_date = (context.get('to_date') or context.get('date')
+            or pool.get('ir.date').today())
+        defaults['to_date'] = to_date
+        companies = context.get('companies') or []
+        member = None
+        if len(companies) == 1:
+            with Transaction().set_context(active_test=False):
+                members = Member.search(
+                    [('company', '=', companies[0])], limit=1)
+            if members:
+                member, = members
+                defaults['member'] = member.id
+        if context.get('from_date'):
+            defaults['from_date'] = context['from_date']
+        elif line.statement == 'income' and member:
+            with without_check_access():
+                years = FiscalYear.search([
+                        ('company', '=', member.company.id),
+                        ('start_date', '<=', to_date),
+                        ('end_date', '>=', to_date),
+                        ], limit=1)
+            if years:
+                defaults['from_date'] = years[0].start_date
+        return defaults
+
     def do_open_(self, action):
         pool = Pool()
         User = pool.get('res.user')

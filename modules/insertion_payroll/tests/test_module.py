@@ -613,7 +613,8 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
     def test_access_by_role(self):
         """What each role may do on the payroll models: the lines, imports
         and the import for the accountants only; ETP and aid read by the
-        directors and the board; nothing for the counsellors"""
+        directors and the board; the ETP read by the counsellors too (their
+        graph), nothing else"""
         pool = Pool()
         ModelAccess = pool.get('ir.model.access')
         company = self.structure()
@@ -628,7 +629,7 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
                 'rwcd', 'rwcd', 'r', 'r', 'rwcd', 'rwcd', 'rwcd'],
             'role_director': ['', '', 'r', 'r', 'r', 'r', 'r'],
             'role_board': ['', '', 'r', 'r', 'r', '', ''],
-            'insertion.role_counsellor': ['', '', '', '', '', '', ''],
+            'insertion.role_counsellor': ['', '', 'r', '', '', '', ''],
             }
         for role, perms in expected.items():
             user = self.user(role, role, [company])
