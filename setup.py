@@ -45,7 +45,8 @@ for name in MODULES:
         package_dir[pkg] = '/'.join(('modules', name) + sub)
         package_data[pkg] = [
             '*.cfg', '*.xml', '*.rst', '*.json', '*.fodt', '*.fods', '*.ods',
-            '*.dsn', 'view/*.xml', 'locale/*.po', 'doc/*', 'icons/*.svg']
+            '*.dsn', '*.ofx', 'view/*.xml', 'locale/*.po', 'doc/*',
+            'icons/*.svg']
 
 setup(
     install_requires=sorted(requires),
