@@ -13,12 +13,13 @@ copied records are remapped to the copies, the nested set of the accounts
 is numbered after the last account of the table (under the onboarding's
 lock of account_account, as a full rebuild would number it).
 
-The source is the last member onboarded with the template: its records made
+The source is the last member onboarded with the template (else the one
+before, up to three): its records made
 from templates are read-only in the client unless "Override Template" is
 checked, so they are what the wizard made (or what update chart made of
 them); a source with an overridden record, or whose template records
 reference records of its own not made from templates, is not copied: the
-wizard runs instead.
+previous one is tried, then the wizard runs.
 """
 from collections import defaultdict
 
@@ -51,14 +52,14 @@ class NotCopiable(Exception):
     "The source chart is not only what its templates made"
 
 
-def source_company(account_template, exclude=None):
-    "The company of the last member onboarded with account_template, or None"
+def source_companies(account_template, exclude=None, limit=3):
+    "The companies of the last members onboarded with account_template"
     Member = Pool().get('hub.member')
     domain = [('account_template', '=', account_template.id)]
     if exclude:
         domain.append(('company', '!=', exclude.id))
-    members = Member.search(domain, order=[('id', 'DESC')], limit=1)
-    return members[0].company if members else None
+    members = Member.search(domain, order=[('id', 'DESC')], limit=limit)
+    return [m.company for m in members]
 
 
 def _columns(Model):

@@ -242,28 +242,29 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def _onboard_chart(cls, company, account_template, copy=True):
-        """Copy the chart of the last member made from account_template
-        (chart.py), else run account's own chart wizard, as the accountant
-        would; then the wizard's properties (default receivable and payable
-        accounts)"""
+        """Copy the chart of one of the last members made from
+        account_template (chart.py), else run account's own chart wizard,
+        as the accountant would; then the wizard's properties (default
+        receivable and payable accounts)"""
         pool = Pool()
         CreateChart = pool.get('account.create_chart', type='wizard')
         Account = pool.get('account.account')
 
-        source = chart.source_company(account_template, exclude=company)
+        sources = chart.source_companies(account_template, exclude=company)
         session_id, _, _ = CreateChart.create()
         try:
             wizard = CreateChart(session_id)
             wizard.account.company = company
             wizard.account.account_template = account_template
             copied = False
-            if copy and source:
+            for source in (sources if copy else []):
                 try:
                     with Transaction().set_context(company=company.id):
                         chart.copy_chart(source, company)
                     copied = True
+                    break
                 except chart.NotCopiable:
-                    pass
+                    continue
             if not copied:
                 wizard.transition_create_account()
             defaults = wizard.default_properties(None)
