@@ -81,8 +81,6 @@ def onboard_wizard(name, siret, iban=None, bic=None):
 class HubBankTestCase(HubCompanyTestMixin, ModuleTestCase):
     "Test Hub Bank module"
     module = 'hub_bank'
-    # The modules of test_transfer's class: one database built for both
-    extras = ['hub_invoicing']
 
 
     @with_transaction()
