@@ -11,6 +11,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateTransition, StateView, \
     Wizard
 
+from . import chart
 from .exceptions import InvalidSIRET, MemberDatesError, OnboardingError
 from .lock import lock_tables
 
@@ -240,18 +241,32 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
         return company
 
     @classmethod
-    def _onboard_chart(cls, company, account_template):
-        "Run account's own chart wizard, as the accountant would"
+    def _onboard_chart(cls, company, account_template, copy=True):
+        """Copy the chart of one of the last members made from
+        account_template (chart.py), else run account's own chart wizard,
+        as the accountant would; then the wizard's properties (default
+        receivable and payable accounts)"""
         pool = Pool()
         CreateChart = pool.get('account.create_chart', type='wizard')
         Account = pool.get('account.account')
 
+        sources = chart.source_companies(account_template, exclude=company)
         session_id, _, _ = CreateChart.create()
         try:
             wizard = CreateChart(session_id)
             wizard.account.company = company
             wizard.account.account_template = account_template
-            wizard.transition_create_account()
+            copied = False
+            for source in (sources if copy else []):
+                try:
+                    with Transaction().set_context(company=company.id):
+                        chart.copy_chart(source, company)
+                    copied = True
+                    break
+                except chart.NotCopiable:
+                    continue
+            if not copied:
+                wizard.transition_create_account()
             defaults = wizard.default_properties(None)
             for name, value in defaults.items():
                 if name != 'company' and value is not None:

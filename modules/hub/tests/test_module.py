@@ -3,11 +3,15 @@ import datetime as dt
 
 from trytond.modules.hub.tests.tools import HubCompanyTestMixin, create_company
 from trytond.modules.currency.tests import create_currency
+from trytond.model import fields
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
+from ..chart import CHART_MODELS
 from ..exceptions import InvalidSIRET, MemberCurrencyError, MemberDatesError
 from ..member import check_siret
+from .test_concurrency import nested_set_errors
 
 
 class HubTestCase(HubCompanyTestMixin, ModuleTestCase):
@@ -165,5 +169,104 @@ class HubTestCase(HubCompanyTestMixin, ModuleTestCase):
             self.assertEqual(len(Account.search(
                         [('parent', 'child_of', [root.id])])), 7)
 
+
+    @with_transaction()
+    def test_chart_copy(self):
+        "A chart copied from a member's equals the wizard's, update runs"
+        pool = Pool()
+        Member = pool.get('hub.member')
+        Account = pool.get('account.account')
+        Template = pool.get('account.account.template')
+        ModelData = pool.get('ir.model.data')
+        Configuration = pool.get('account.configuration')
+        UpdateChart = pool.get('account.update_chart', type='wizard')
+        template = Template(ModelData.get_id('account_fr', 'root'))
+        year = dict(fiscalyear_start=dt.date(2026, 1, 1),
+            fiscalyear_end=dt.date(2026, 12, 31))
+        # No member before the first: account's wizard makes its chart
+        first = Member.onboard("Atelier Premier", '41234504300019', 'aci',
+            template, **year)
+        # The second's is copied from the first's
+        second = Member.onboard("Jardin Second", '41234505000014', 'aci',
+            template, **year)
+
+        def chart(company):
+            """{model: {template id: values}} of company's chart, references
+            to chart records by their template, audit columns, ids and
+            the places in the nested set apart"""
+            result = {}
+            templates = {}
+            for name, owner in CHART_MODELS:
+                Model = pool.get(name)
+                domain = ([('company', '=', company.id)] if owner is None
+                    else [(owner + '.company', '=', company.id)])
+                records = Model.search(domain + [('template', '!=', None)])
+                templates[name] = {r.id: r.template.id for r in records}
+                result[name] = records
+            snapshot = {}
+            for name, records in result.items():
+                Model = pool.get(name)
+                values = {}
+                for record in records:
+                    row = {}
+                    for fname, field in Model._fields.items():
+                        if fname in {'id', 'create_uid', 'create_date',
+                                'write_uid', 'write_date', 'company', 'left',
+                                'right'} or isinstance(field, (
+                                    fields.Function, fields.One2Many)):
+                            continue
+                        value = getattr(record, fname)
+                        target = getattr(field, 'model_name', None)
+                        if isinstance(field, fields.Many2Many):
+                            value = sorted(templates[target][v.id]
+                                if target in templates else v.id
+                                for v in value)
+                        elif value is not None and target in templates:
+                            value = templates[target][value.id]
+                        elif hasattr(value, 'id'):
+                            value = value.id
+                        row[fname] = value
+                    if name == 'account.account':
+                        # the size of its subtree in the nested set
+                        row['size'] = record.right - record.left
+                    values[record.template.id] = row
+                snapshot[name] = values
+            return snapshot
+
+        made = chart(first.company)
+        copied = chart(second.company)
+        self.assertGreater(len(made['account.account']), 1000)
+        self.assertGreater(len(made['account.tax']), 0)
+        for name, _ in CHART_MODELS:
+            self.assertEqual(copied[name], made[name], name)
+        self.assertEqual(
+            len(Account.search([('company', '=', second.company.id)])),
+            len(made['account.account']))
+        cursor = Transaction().connection.cursor()
+        self.assertEqual(nested_set_errors(cursor), [])
+        for company in [first.company, second.company]:
+            with Transaction().set_context(company=company.id):
+                config = Configuration(1)
+                self.assertEqual(config.default_account_receivable.company,
+                    company)
+                self.assertEqual(config.default_account_receivable.code,
+                    '4111')
+
+        # Stock update chart runs on the copy and changes nothing
+        root, = Account.search([
+                ('company', '=', second.company.id), ('parent', '=', None)])
+        session_id, _, _ = UpdateChart.create()
+        update = UpdateChart(session_id)
+        update.start.account = root
+        self.assertEqual(update.transition_update(), 'succeed')
+        UpdateChart.delete(session_id)
+        # the copies were never written: a write is a change update made
+        for name, owner in CHART_MODELS:
+            prefix = '' if owner is None else owner + '.'
+            self.assertEqual(pool.get(name).search([
+                        (prefix + 'company', '=', second.company.id),
+                        ('write_date', '!=', None),
+                        ]), [], name)
+        self.assertEqual(nested_set_errors(cursor), [])
 
 del ModuleTestCase
