@@ -33,9 +33,10 @@ class Budget(metaclass=PoolMeta):
             self.end_date = self.fiscalyear.end_date
 
     @classmethod
-    def validate_fields(cls, budgets, field_names):
-        super().validate_fields(budgets, field_names)
+    def _validate(cls, budgets, field_names=None):
+        # Before the domains' checks: the refusal named, not a domain's
         cls.check_fiscalyear(budgets, field_names)
+        super()._validate(budgets, field_names)
 
     @classmethod
     def check_fiscalyear(cls, budgets, field_names=None):
@@ -127,9 +128,12 @@ class BudgetLine(metaclass=PoolMeta):
             line = line.parent
 
     @classmethod
-    def validate_fields(cls, lines, field_names):
-        super().validate_fields(lines, field_names)
+    def _validate(cls, lines, field_names=None):
+        # Before the domains' checks: the refusal named, not a domain's
         cls.check_accounts(lines, field_names)
+        Pool().get('analytic_account.budget').check_fiscalyear(
+            list({l.budget for l in lines}))
+        super()._validate(lines, field_names)
 
     @classmethod
     def check_accounts(cls, lines, field_names=None):

@@ -16,8 +16,10 @@ from sql.aggregate import Sum
 from sql.conditionals import Coalesce
 from sql.functions import Substring
 
+from trytond import backend
+from trytond.model import fields
 from trytond.pool import Pool
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 CENT = Decimal('0.01')
@@ -85,12 +87,13 @@ def actuals(action_ids, start_date, end_date, funder_ids=None):
     heading = Substring(account.code, 1, 2)
     balance = Sum(Coalesce(line.credit, 0) - Coalesce(line.debit, 0))
     result = defaultdict(Decimal)
-    for sub_ids in grouped_slice(action_ids):
+    in_ = fields.SQL_OPERATORS['in']
+    for sub_ids in grouped_slice(action_ids, backend.MAX_QUERY_PARAMS):
         from_ = (line
             .join(move_line, condition=line.move_line == move_line.id)
             .join(move, condition=move_line.move == move.id)
             .join(account, condition=move_line.account == account.id))
-        where = (reduce_ids(line.account, sub_ids)
+        where = (in_(line.account, sub_ids)
             & (move.state == 'posted')
             & (line.date >= start_date) & (line.date <= end_date))
         if funder_ids is None:
@@ -101,7 +104,7 @@ def actuals(action_ids, start_date, end_date, funder_ids=None):
             funder = AnalyticLine.__table__()
             from_ = from_.join(funder, condition=(
                     funder.move_line == move_line.id)
-                & reduce_ids(funder.account, funder_ids or [-1]))
+                & in_(funder.account, funder_ids or [-1]))
             where &= heading == Literal(SUBSIDY)
             query = from_.select(line.account, funder.account, balance,
                 where=where, group_by=[line.account, funder.account])

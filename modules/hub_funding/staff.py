@@ -76,6 +76,18 @@ class StaffShare(ModelSQL, ModelView):
             self.action.rec_name)
 
     @classmethod
+    def _validate(cls, shares, field_names=None):
+        # Before the domains' checks: the refusal named, not a domain's
+        for share in shares:
+            if share.action.company != share.company:
+                raise StaffShareError(gettext(
+                        'hub_funding.msg_share_other_member',
+                        employee=share.contract.employee.rec_name,
+                        action=share.action.rec_name,
+                        member=share.company.rec_name))
+        super()._validate(shares, field_names)
+
+    @classmethod
     def validate_fields(cls, shares, field_names):
         super().validate_fields(shares, field_names)
         cls.check_shares({(s.contract, s.month) for s in shares})
