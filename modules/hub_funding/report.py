@@ -22,7 +22,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from .exceptions import FundingReportError
-from .heading import CVN, HEADINGS, LABELS, SUBSIDY, actuals, sign
+from .heading import CENT, CVN, HEADINGS, LABELS, SUBSIDY, actuals, sign
 
 INDENT = '\u2003'
 ZERO = Decimal(0)
@@ -106,13 +106,17 @@ def add(figure, other):
     return figure
 
 
-def row(name, budget=None, actual=None, heading=None, key=None):
-    "A line of the report: name and [budget, actual, gap, %]"
+def row(name, budget=None, actual=None, heading=None, key=None, gap=True):
+    """A line of the report: name and [budget, actual, gap, %] (without
+    gap: only the budget and actual)"""
     if budget is None and actual is None:
         amounts = [None] * 4
     else:
-        budget, actual = budget or ZERO, actual or ZERO
+        budget = (budget or ZERO).quantize(CENT)
+        actual = (actual or ZERO).quantize(CENT)
         amounts = [budget, actual, actual - budget, percent(actual, budget)]
+        if not gap:
+            amounts[2:] = [None, None]
     return {'name': name, 'amounts': amounts, 'heading': heading,
         'key': key}
 
@@ -160,7 +164,7 @@ def rows(figure):
             result.append(row(INDENT + funder.rec_name,
                     percent(fb, totals['charge'][0]) or ZERO,
                     percent(fa, totals['charge'][1]) or ZERO,
-                    key=('part', funder.rec_name)))
+                    key=('part', funder.rec_name), gap=False))
     return result
 
 

@@ -54,3 +54,61 @@ def book(member, date, description, lines, post=True):
 
 def month(number, year=2026):
     return dt.date(year, number, 1)
+
+
+def ods_rows(content):
+    """The rows of a spreadsheet report: its cells' values (an amount as
+    its value, a text without its indent), empty rows left out"""
+    import io
+    import re
+    import zipfile
+    text = zipfile.ZipFile(io.BytesIO(content)).read('content.xml').decode()
+    result = []
+    for row in re.findall(
+            r'<table:table-row[^>]*>(.*?)</table:table-row>', text, re.S):
+        values = []
+        for attrs, body in re.findall(r'<table:table-cell([^>]*?)'
+                r'(?:/>|>(.*?)</table:table-cell>)', row, re.S):
+            value = re.search(r'office:value="([^"]*)"', attrs)
+            values.append(value.group(1) if value else
+                re.sub('<[^>]+>', '', body or '').replace('\u2003', ''))
+        while values and values[-1] == '':
+            values.pop()
+        if values:
+            result.append(values)
+    return result
+
+
+def hire(member, code, counsellor, admin, hours=35):
+    "A permanent employee of the member, his contract by the counsellor"
+    from trytond.tests.tools import set_user
+    Party = Model.get('party.party')
+    Employee = Model.get('company.employee')
+    Contract = Model.get('insertion.contract')
+    party = Party(name="Salarié %s" % code, code=code)
+    party.save()
+    employee = Employee(company=member.company, party=party)
+    employee.save()
+    set_user(counsellor)
+    contract = Contract(company=member.company, employee=employee,
+        kind='cdi', start_date=dt.date(2026, 1, 1),
+        weekly_hours=Decimal(hours))
+    contract.save()
+    set_user(admin)
+    return Contract(contract.id), employee
+
+
+def pay(staff, month, hours, gross, employee, employer):
+    """A validated payroll line of the month of staff (contract, employee),
+    no tax withheld"""
+    Line = Model.get('insertion.payroll.line')
+    contract, person = staff
+    line = Line(company=person.company, contract=contract,
+        employee=person, month=month,
+        hours_paid=Decimal('151.67'), hours_worked=Decimal(hours),
+        gross=Decimal(gross), employee_contributions=Decimal(employee),
+        employer_contributions=Decimal(employer),
+        net=Decimal(gross) - Decimal(employee), tax=Decimal(0))
+    line.save()
+    line.click('validate_line')
+    return line
