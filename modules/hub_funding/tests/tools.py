@@ -112,3 +112,33 @@ def pay(staff, month, hours, gross, employee, employer):
     line.save()
     line.click('validate_line')
     return line
+
+
+def counsellor(member):
+    "The insertion counsellor of the member (who records the contracts)"
+    User = Model.get('res.user')
+    Role = Model.get('res.role')
+    Company = Model.get('company.company')
+    user = User(login='conseillere', name="Conseillère")
+    user.companies.append(Company(member.company.id))
+    user.company = user.companies[0]
+    role, = Role.find([('name', '=', "Insertion Counsellor")])
+    user.roles.new(role=role)
+    user.save()
+    return user
+
+
+def payroll_journal(member):
+    """The member's payroll configuration on the general journal (421 and
+    74 are detailed in the association chart: 4210, 740)"""
+    Journal = Model.get('account.journal')
+    Configuration = Model.get('insertion.payroll.configuration')
+    general, = Journal.find([('code', '=', 'MISC')])
+    config = Configuration(company=member.company, journal=general)
+    for name, code in [('salary', '6411'), ('bonus', '6413'),
+            ('employer', '6451'), ('net', '421'), ('social', '431'),
+            ('tax', '4421'), ('aid_income', '74'),
+            ('aid_receivable', '4417')]:
+        setattr(config, 'account_' + name, account(member, code))
+    config.save()
+    return config
