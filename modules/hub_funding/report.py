@@ -18,7 +18,7 @@ from trytond.modules.hub.format import format_date
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from .exceptions import FundingReportError
@@ -240,7 +240,9 @@ def shared_sections(budget, actions):
     if not codes:
         raise FundingReportError(gettext('hub_funding.msg_report_no_code',
                 budget=budget.rec_name))
-    with without_check_access(), Transaction().set_context(_companies=None):
+    # Every member's budget of the action, then refused by name unless
+    # the user works on each member's books
+    with without_check_access():
         budgets = Budget.search([
                 ('start_date', '=', budget.start_date),
                 ('end_date', '=', budget.end_date),
