@@ -68,31 +68,34 @@ def _dec(value):
     return Decimal(str(value or 0)).quantize(CENT)
 
 
+def analytic_tables():
+    """The analytic lines joined to their move lines, moves and accounts:
+    (analytic line, move, account, the join)"""
+    pool = Pool()
+    line = pool.get('analytic_account.line').__table__()
+    move_line = pool.get('account.move.line').__table__()
+    move = pool.get('account.move').__table__()
+    account = pool.get('account.account').__table__()
+    return line, move, account, (line
+        .join(move_line, condition=line.move_line == move_line.id)
+        .join(move, condition=move_line.move == move.id)
+        .join(account, condition=move_line.account == account.id))
+
+
 def actuals(action_ids, start_date, end_date, funder_ids=None):
     """The posted figures of the actions from start_date to end_date:
     {(action id, heading): credit - debit} over the accounts of the
     headings, in one query.  With funder_ids, the subsidies (74) of each
     funder instead: {(action id, funder id): credit - debit} of the 74x
     move lines that also carry an analytic line of the funder."""
-    pool = Pool()
-    AnalyticLine = pool.get('analytic_account.line')
-    MoveLine = pool.get('account.move.line')
-    Move = pool.get('account.move')
-    Account = pool.get('account.account')
-    line = AnalyticLine.__table__()
-    move_line = MoveLine.__table__()
-    move = Move.__table__()
-    account = Account.__table__()
+    AnalyticLine = Pool().get('analytic_account.line')
+    line, move, account, from_ = analytic_tables()
     cursor = Transaction().connection.cursor()
     heading = Substring(account.code, 1, 2)
     balance = Sum(Coalesce(line.credit, 0) - Coalesce(line.debit, 0))
     result = defaultdict(Decimal)
     in_ = fields.SQL_OPERATORS['in']
     for sub_ids in grouped_slice(action_ids, backend.MAX_QUERY_PARAMS):
-        from_ = (line
-            .join(move_line, condition=line.move_line == move_line.id)
-            .join(move, condition=move_line.move == move.id)
-            .join(account, condition=move_line.account == account.id))
         where = (in_(line.account, sub_ids)
             & (move.state == 'posted')
             & (line.date >= start_date) & (line.date <= end_date))
@@ -102,11 +105,11 @@ def actuals(action_ids, start_date, end_date, funder_ids=None):
                 where=where, group_by=[line.account, heading])
         else:
             funder = AnalyticLine.__table__()
-            from_ = from_.join(funder, condition=(
-                    funder.move_line == move_line.id)
+            query_from = from_.join(funder, condition=(
+                    funder.move_line == line.move_line)
                 & in_(funder.account, funder_ids or [-1]))
             where &= heading == Literal(SUBSIDY)
-            query = from_.select(line.account, funder.account, balance,
+            query = query_from.select(line.account, funder.account, balance,
                 where=where, group_by=[line.account, funder.account])
         cursor.execute(*query)
         for action_id, key, amount in cursor:

@@ -19,7 +19,8 @@ from sql.conditionals import Coalesce
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from .heading import CVN, HEADINGS, SUBSIDY, _dec, actuals, sign
+from .heading import (
+    CVN, HEADINGS, SUBSIDY, _dec, actuals, analytic_tables, sign)
 
 FUND_DESCRIPTION = "Fonds dédiés %s"
 FUND_LINE = "Fonds dédiés %(action)s %(fiscalyear)s"
@@ -55,23 +56,11 @@ class Member(metaclass=PoolMeta):
     def fund_balances(cls, company, date, action_ids):
         """The dedicated fund (194) of each action before date: {action id:
         credit - debit} of its posted analytic lines on 194x"""
-        pool = Pool()
-        AnalyticLine = pool.get('analytic_account.line')
-        MoveLine = pool.get('account.move.line')
-        Move = pool.get('account.move')
-        Account = pool.get('account.account')
-        line = AnalyticLine.__table__()
-        move_line = MoveLine.__table__()
-        move = Move.__table__()
-        account = Account.__table__()
-        cursor = Transaction().connection.cursor()
         if not action_ids:
             return {}
-        cursor.execute(*line
-            .join(move_line, condition=line.move_line == move_line.id)
-            .join(move, condition=move_line.move == move.id)
-            .join(account, condition=move_line.account == account.id)
-            .select(line.account,
+        line, move, account, from_ = analytic_tables()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*from_.select(line.account,
                 Sum(Coalesce(line.credit, 0) - Coalesce(line.debit, 0)),
                 where=line.account.in_(action_ids)
                 & (move.state == 'posted') & (move.company == company.id)
