@@ -142,3 +142,26 @@ def payroll_journal(member):
         setattr(config, 'account_' + name, account(member, code))
     config.save()
     return config
+
+
+def report(budget, **values):
+    """The compte rendu of the budget as a spreadsheet (the wizard's fields
+    given as values): its rows, cells joined by " | " """
+    from proteus import Wizard
+    wizard = Wizard('hub.funding.report.print', [budget])
+    wizard.form.format = 'ods'
+    for name, value in values.items():
+        if isinstance(value, list):
+            getattr(wizard.form, name).extend(type(v)(v.id) for v in value)
+        else:
+            setattr(wizard.form, name, value)
+    wizard.execute('print_')
+    return [' | '.join(r) for r in ods_rows(wizard.actions[0][1])]
+
+
+def move_lines(description):
+    "The lines of the move of description: code, debit, credit, analytics"
+    Move = Model.get('account.move')
+    move, = Move.find([('description', '=', description)])
+    return sorted((l.account.code, str(l.debit), str(l.credit),
+            [a.account.code for a in l.analytic_lines]) for l in move.lines)
