@@ -1343,12 +1343,12 @@ def test_accountant_runs_and_reruns_billing(client):
     end = (last.replace(day=1) - dt.timedelta(days=1))
     client.wait.until(lambda d: client.value('end_date') == _date(
             server, end))
-    client.clickable(f'{TAB}//button[@id="save_"]').click()
+    client.clickable(f'{TAB}//button[@id="save"]').click()
     client.wait.until(lambda d: str(october) in _runs(server))
     start = client.clickable(f'{TAB}//input[@name="start_date"]')
     start.clear()
     start.send_keys(_date(server, september) + Keys.TAB)
-    client.clickable(f'{TAB}//button[@id="save_"]').click()
+    client.clickable(f'{TAB}//button[@id="save"]').click()
     # Saved with the end of September, by the server (the start alone
     # written)
     client.wait.until(lambda d: str(september) in _runs(server))
