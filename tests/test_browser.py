@@ -463,7 +463,12 @@ class Client:
             except ElementNotInteractableException:
                 # Clickable by Selenium's test yet covered (the dialog
                 # fading in): the page's own click on the link
-                self.driver.execute_script('arguments[0].click();', link)
+                try:
+                    self.driver.execute_script(
+                        'arguments[0].click();', link)
+                except StaleElementReferenceException:
+                    # The dialog clicked it itself and closed meanwhile
+                    pass
             path = self.driver.downloads / filename
         self.wait.until(lambda d: path.exists() and not any(
                 self.driver.downloads.glob('*.crdownload')))
@@ -1026,9 +1031,11 @@ def test_director_prints_statement_and_drills_down(client):
     ActionChains(client.driver).double_click(client.visible(
             f'{TAB}//tbody/tr[1]//*[normalize-space(.)='
             '"Compte de résultat"]')).perform()
-    client.visible(f'{MODAL}//input[@name="consolidation"]')
-    assert client.value('consolidation', where=MODAL).endswith(
-        "\\Compte de résultat")
+    # The line by its own name, not its path in the tree
+    client.wait.until(lambda d: client.value('line_name', where=MODAL)
+        == "Compte de résultat")
+    assert not client.texts(f'{MODAL}//input[@name="consolidation"]')
+    assert "Poste\xa0:" in client.texts(f'{MODAL}//label')
     assert client.value('member', where=MODAL) == jardins
     # The year of the tree's start date (the member's fiscal year)
     assert client.value('from_date', where=MODAL) == _date(server, start)
@@ -1174,3 +1181,456 @@ def test_accountant_posts_inter_member_invoice_and_opens_mirror(client):
     assert not client.texts(MODAL), client.texts(MODAL)
     _screenshot(client.driver, 'accountant-4-mirror-of')
 
+
+
+def _settle(client, seconds=2):
+    """Let the screen load what it reads after it shows (a form's fields
+    pointing elsewhere); then no dialog must be there (an access error)"""
+    time.sleep(seconds)
+    assert not client.texts(MODAL), client.texts(MODAL)
+
+
+def _open_row(client, text):
+    "Open in form the row of the active tab's list showing text"
+    client.visible(f'{TAB}//tbody/tr/td[normalize-space(.)="{text}"]'
+        ).click()
+    client.clickable(f'{TAB}//button[@id="switch_"]').click()
+
+
+@_journey('accountant-onboard')
+def test_accountant_onboards_member_and_opens_it(client):
+    """The accountant, the collective current, onboards a member through
+    the wizard (the SIRET typed as a Kbis prints it) and lands on its form;
+    then opens Les Jardins du Val among the members: no access error, the
+    fields of the other companies shown"""
+    server = client.server
+    collective, jardins = (
+        m['name'] for m in server['definition']['members'][:2])
+    name, siret = "L'Atelier du Val", '412 345 084 00013'
+    client.login(client.user('comptable'))
+    client.switch_company(collective)
+    client.open_menu("Pôle", "Intégrer une association membre")
+    client.visible(f'{MODAL}//input[@name="name"]').send_keys(name)
+    entry = client.clickable(f'{MODAL}//input[@name="siret"]')
+    entry.send_keys(siret)
+    # Not cut at 14 characters: the groups of a Kbis fit
+    assert entry.get_attribute('value') == siret
+    client.clickable(f'{MODAL}//input[@name="postal_code"]').send_keys(
+        '26000')
+    client.clickable(f'{MODAL}//input[@name="city"]').send_keys('Valence')
+    # The countries are loaded, France by default
+    assert client.value('country', where=MODAL).endswith('France')
+    # An ACI is an association: the association chart by default
+    assert client.value('account_template', where=MODAL) == (
+        "Plan comptable des associations")
+    labels = client.texts(f'{MODAL}//label')
+    for label in ["Nom", "SIRET", "Pays", "Plan comptable"]:
+        assert any(t.startswith(label) for t in labels), labels
+    _screenshot(client.driver, 'accountant-onboard-1-wizard')
+    client.clickable(
+        f'{MODAL}//button[normalize-space(.)="Intégrer"]').click()
+    # The wizard opens the new member's form, another company than the
+    # current one (the books made first: minutes on a busy machine)
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(client.driver, 2 * REPORT_TIMEOUT).until(
+        lambda d: not client.texts(MODAL)
+        and client.texts(f'{TAB}//input[@name="company"]'))
+    client.wait.until(lambda d: client.value('company') == name)
+    (stored, joined), = _query(server, """
+        SELECT member.siret, member.joined FROM hub_member AS member
+        JOIN company_company AS company ON company.id = member.company
+        JOIN party_party AS party ON party.id = company.party
+        WHERE party.name = ?""", name)
+    assert stored == '41234508400013'
+    assert client.value('siret').replace(' ', '') == stored
+    assert client.value('joined') == _date(
+        server, dt.date.fromisoformat(joined))
+    _settle(client)
+    _screenshot(client.driver, 'accountant-onboard-2-member')
+
+    # Another member opened from the list, the collective still current
+    client.open_tab("Pôle", "Associations membres")
+    client.wait.until(lambda d: any(
+            jardins in r for r in client.rows()))
+    _open_row(client, jardins)
+    client.wait.until(lambda d: client.value('company') == jardins)
+    (siret_jardins,), = _query(server, """
+        SELECT member.siret FROM hub_member AS member
+        JOIN company_company AS company ON company.id = member.company
+        JOIN party_party AS party ON party.id = company.party
+        WHERE party.name = ?""", jardins)
+    assert client.value('siret').replace(' ', '') == siret_jardins
+    assert client.visible('//li[@id="user-preferences"]/a').text.endswith(
+        f' - {collective} [EUR]')
+    _settle(client)
+    _screenshot(client.driver, 'accountant-onboard-3-other-member')
+
+
+def _runs(server):
+    "The collective's billing runs: {start date: (id, end, state, stamp)}"
+    return {start: (id_, end, state, stamp)
+        for id_, start, end, state, stamp in _query(server, """
+            SELECT id, start_date, end_date, state,
+                COALESCE(write_date, create_date) FROM hub_billing_run
+            WHERE periodicity = 'month'""")}
+
+
+@_journey('accountant-billing')
+def test_accountant_runs_and_reruns_billing(client):
+    """The accountant runs the demo's last billing run again (nothing new),
+    saves a new run, moves its start date (its end follows), and runs it:
+    a month before the last billed one is refused, the invoice named by its
+    member, date and amount and the series in French"""
+    import re
+    from selenium.webdriver.common.keys import Keys
+    server = client.server
+    names = [m['name'] for m in server['definition']['members']]
+    collective = names[0]
+    runs = _runs(server)
+    last = max(s for s, r in runs.items() if r[2] == 'done')
+    last_id, last_end, _, stamp = runs[last]
+    last, last_end = map(dt.date.fromisoformat, (last, last_end))
+
+    def invoices():
+        return _query(server, """
+            SELECT invoice.id, invoice.number, invoice.invoice_date
+            FROM account_invoice AS invoice
+            JOIN company_company AS company ON company.id = invoice.company
+            JOIN party_party AS party ON party.id = company.party
+            WHERE party.name = ? AND invoice.type = 'out'""", collective)
+    before = invoices()
+    (billed,), = _query(server, """
+        SELECT COUNT(DISTINCT invoice_line.invoice)
+        FROM hub_billing_line AS line
+        JOIN account_invoice_line AS invoice_line
+            ON invoice_line.id = line.invoice_line
+        WHERE line.run = ?""", last_id)
+    assert billed
+
+    client.login(client.user('comptable'))
+    client.switch_company(collective)
+    client.open_tab("Pôle", "Facturation entre membres",
+        "Facturations des services partagés")
+    assert client.texts(f'{TAB}//thead//th')[-5:] == [
+        "Société", "Périodicité", "Date de début", "Date de fin", "État"]
+    row = [collective, "Mois", _date(server, last), _date(server, last_end),
+        "Terminée"]
+    client.wait.until(lambda d: row in client.rows())
+    _open_row(client, _date(server, last))
+    client.wait.until(
+        lambda d: client.value('start_date') == _date(server, last))
+    client.clickable(
+        f'{TAB}//a[@role="tab" and normalize-space(.)="Factures"]').click()
+    # (a Many2Many: sao's widget of class form-many2many)
+    lists = f'{TAB}//div[contains(@class, "form-many2many")]//tbody/tr'
+    client.wait.until(lambda d: len(client.rows(lists)) == billed)
+    _screenshot(client.driver, 'accountant-billing-1-last-run')
+    # Run again: done again, nothing new
+    client.clickable(
+        f'{TAB}//button[normalize-space(.)="Facturation"]').click()
+    client.wait.until(lambda d: _runs(server)[str(last)][3] != stamp)
+    _settle(client)
+    assert invoices() == before
+    assert len(client.rows(lists)) == billed
+
+    # A new run, saved, then its start date moved
+    client.clickable(f'{TAB}//button[@id="new_"]').click()
+    october = last.replace(day=1) - dt.timedelta(days=1)
+    october = october.replace(day=1)
+    september = (october - dt.timedelta(days=1)).replace(day=1)
+    start = client.clickable(f'{TAB}//input[@name="start_date"]')
+    start.send_keys(_date(server, october) + Keys.TAB)
+    end = (last.replace(day=1) - dt.timedelta(days=1))
+    client.wait.until(lambda d: client.value('end_date') == _date(
+            server, end))
+    client.clickable(f'{TAB}//button[@id="save"]').click()
+    client.wait.until(lambda d: str(october) in _runs(server))
+    start = client.clickable(f'{TAB}//input[@name="start_date"]')
+    start.clear()
+    start.send_keys(_date(server, september) + Keys.TAB)
+    client.clickable(f'{TAB}//button[@id="save"]').click()
+    # Saved with the end of September, by the server (the start alone
+    # written)
+    client.wait.until(lambda d: str(september) in _runs(server))
+    run_id, run_end, state, _ = _runs(server)[str(september)]
+    assert str(october) not in _runs(server)
+    assert (run_end, state) == (str(october - dt.timedelta(days=1)),
+        'draft')
+    assert client.value('end_date') == _date(
+        server, october - dt.timedelta(days=1))
+    _screenshot(client.driver, 'accountant-billing-2-moved')
+
+    client.clickable(
+        f'{TAB}//button[normalize-space(.)="Facturation"]').click()
+    message = client.visible(f'{MODAL}[.//*[contains(., '
+        '"ne peut pas être numérotée")]]').text
+    message = ' '.join(_spaces(message).split())
+    _screenshot(client.driver, 'accountant-billing-3-refused')
+    date = _date(server, october - dt.timedelta(days=1))
+    found = re.search(r'La facture « (.+), %s, ([\d ]+,\d\d) » ne peut pas '
+        r'être numérotée au %s : les factures clients de l\'exercice '
+        r'(\d{4}) de « %s » sont numérotées dans l\'ordre de leurs dates, '
+        r'et la facture (\S+) est déjà datée du (\S+)\.' % (
+            re.escape(date), re.escape(date), re.escape(collective)),
+        message)
+    assert found, message
+    party, amount, year, number, later = found.groups()
+    assert party in names[1:] and year == str(september.year), message
+    # The last invoice of the series after the run's date, as SQL has it
+    latest = max((d, n) for _, n, d in before if n and d > str(
+            october - dt.timedelta(days=1)))
+    assert (number, later) == (
+        latest[1], _date(server, dt.date.fromisoformat(latest[0])))
+    assert '(' not in party
+    # Nothing written: no invoice, the run still a draft
+    assert invoices() == before
+    assert _runs(server)[str(september)][2] == 'draft'
+
+
+@_journey('accountant-fec')
+def test_accountant_closes_year_and_downloads_fec(client):
+    """The accountant runs the year-end batch on last year (the demo's
+    build closed it already: each member is reported as done before), then
+    the FEC batch, and downloads the archive: a file per member, its header
+    line, as many entries as the posted lines of the year in SQL"""
+    import zipfile
+    from selenium.webdriver.support.ui import Select
+    sys.path.insert(0, str(ROOT / 'modules' / 'hub_bookkeeping' / 'tests'))
+    from fec_parser import OPENING_NUMBER, parse_fec
+    server = client.server
+    names = [m['name'] for m in server['definition']['members']]
+    end = dt.date(dt.date.today().year - 1, 12, 31)
+    client.login(client.user('comptable'))
+    client.switch_company(names[0])
+
+    def batch(action):
+        client.open_menu("Pôle", "Tenue des comptes",
+            "Traitement comptable des membres par lot")
+        select = f'{MODAL}//select[@name="action"]'
+        client.wait.until(lambda d: action in {
+                o.text for o in Select(client.visible(select)).options})
+        Select(client.visible(select)).select_by_visible_text(action)
+        date = client.clickable(f'{MODAL}//input[@name="date"]')
+        date.clear()
+        date.send_keys(_date(server, end) + '\t')
+        client.clickable(
+            f'{MODAL}//button[normalize-space(.)="Lancer"]').click()
+        results = client.visible(f'{MODAL}//textarea[@name="results"]')
+        client.wait.until(lambda d: results.get_attribute('value'))
+        return results.get_attribute('value').splitlines()
+
+    lines = batch("Clôturer l'exercice (résultat en 120/129) et le "
+        "verrouiller")
+    year = str(end.year)
+    for name in names:
+        assert (f"{name} : Clôturer l'exercice (résultat en 120/129) et le "
+            f"verrouiller : ignoré, déjà fait ({year}).") in lines, lines
+    states = _query(server, """
+        SELECT party.name, year.state FROM account_fiscalyear AS year
+        JOIN company_company AS company ON company.id = year.company
+        JOIN party_party AS party ON party.id = company.party
+        WHERE year.end_date = ?""", str(end))
+    assert {n: s for n, s in states if n in names} == {
+        n: 'locked' for n in names}
+    _screenshot(client.driver, 'accountant-fec-1-closed')
+    client.clickable(f'{MODAL}//button[normalize-space(.)="Fermer"]').click()
+    client.wait.until(lambda d: not client.texts(MODAL))
+
+    lines = batch("Générer le FEC")
+    assert all(any(l.startswith(f'{name} : Générer le FEC : fait')
+            for l in lines) for name in names), lines
+    _screenshot(client.driver, 'accountant-fec-2-generated')
+    client.clickable(f'{MODAL}//button[@title="Enregistrer sous..."]').click()
+    path = client.download('FEC-')
+    assert path.name == f'FEC-{end:%Y%m%d}.zip'
+    shutil.copyfile(path, SCREENSHOTS / path.name)
+    with zipfile.ZipFile(path) as archive:
+        files = {n: archive.read(n) for n in archive.namelist()}
+    members = _query(server, """
+        SELECT member.siret, party.name, year.id
+        FROM hub_member AS member
+        JOIN company_company AS company ON company.id = member.company
+        JOIN party_party AS party ON party.id = company.party
+        JOIN account_fiscalyear AS year ON year.company = company.id
+            AND year.end_date = ?""", str(end))
+    members = [m for m in members if m[1] in names]
+    assert sorted(files) == sorted(
+        f'{siret[:9]}FEC{end:%Y%m%d}.csv' for siret, _, _ in members)
+    for siret, name, year_id in members:
+        content = files[f'{siret[:9]}FEC{end:%Y%m%d}.csv']
+        # The 18 columns of the article A47 A-1 of the LPF, tab-separated
+        header = content.decode('iso-8859-15').splitlines()[0].split('\t')
+        assert header[:4] == [
+            'JournalCode', 'JournalLib', 'EcritureNum', 'EcritureDate']
+        assert header[-3:] == ['ValidDate', 'Montantdevise', 'Idevise']
+        assert len(header) == 18
+        rows = [r for r in parse_fec(content)
+            if r['EcritureNum'] != OPENING_NUMBER]
+        (count,), = _query(server, """
+            SELECT COUNT(*) FROM account_move_line AS line
+            JOIN account_move AS move ON move.id = line.move
+            JOIN account_period AS period ON period.id = move.period
+            WHERE period.fiscalyear = ? AND move.state = 'posted'
+                AND (line.debit != 0 OR line.credit != 0)
+                AND (move.origin IS NULL OR move.origin != ?)""",
+            year_id, f'account.fiscalyear,{year_id}')
+        assert count and len(rows) == count, (name, len(rows), count)
+
+
+def _board_etp(server, date):
+    """Per member (company name): the ETP consumed and conventioned of the
+    year to date, worked out as the directors' board does: each valid or
+    closed AF of the year, the hours (by its basis) of the validated or
+    posted insertion payroll lines of its months since the 1st of January /
+    its reference hours; its ETP × its months elapsed since then / its
+    months; summed per member, 4 decimals"""
+    start = date.replace(month=1, day=1)
+    agreements = _query(server, """
+        SELECT agreement.id, structure.name, agreement.hours_basis,
+            agreement.reference_hours, agreement.etp,
+            agreement.start_date, agreement.end_date
+        FROM insertion_agreement AS agreement
+        JOIN company_company AS company ON company.id = agreement.company
+        JOIN party_party AS structure ON structure.id = company.party
+        WHERE agreement.state IN ('valid', 'closed')
+            AND agreement.start_date <= ? AND agreement.end_date >= ?""",
+        str(date), str(start))
+    figures = {}
+    for (id_, name, basis, reference, etp, af_start, af_end) in agreements:
+        af_start, af_end = map(dt.date.fromisoformat, (af_start, af_end))
+        hours = sum((_number(w if basis == 'worked' else p)
+                for w, p in _query(server, """
+                    SELECT line.hours_worked, line.hours_paid
+                    FROM insertion_payroll_line AS line
+                    JOIN insertion_contract AS contract
+                        ON contract.id = line.contract
+                    JOIN insertion_agreement AS agreement
+                        ON agreement.company = line.company
+                    WHERE agreement.id = ?
+                        AND line.state IN ('validated', 'posted')
+                        AND contract.kind IN ('cddi', 'ai_placement',
+                            'etti_mission', 'cdi_inclusion')
+                        AND line.month >= agreement.start_date
+                        AND line.month <= agreement.end_date
+                        AND line.month >= ? AND line.month <= ?""",
+                    id_, str(start), str(date))), Decimal(0))
+        months, month = [], af_start.replace(day=1)
+        while month <= af_end:
+            months.append(month)
+            month = (month + dt.timedelta(days=31)).replace(day=1)
+        elapsed = len([m for m in months if start <= m <= date])
+        consumed, conventioned = figures.get(name, (Decimal(0), Decimal(0)))
+        figures[name] = (consumed + hours / _number(reference),
+            conventioned + _number(etp) * elapsed / len(months))
+    digits = Decimal('0.0001')
+    return {n: (c.quantize(digits), e.quantize(digits))
+        for n, (c, e) in figures.items()}
+
+
+def _board_intermember(server, date):
+    """Per member (company name): what the other members owe it and what
+    it owes them at date, in its books: the posted lines of its receivable
+    (debit - credit) and payable (credit - debit) accounts whose party is
+    another member's company, in standard periods"""
+    rows = _query(server, """
+        SELECT structure.name, line.debit, line.credit, type.receivable,
+            type.payable
+        FROM account_move_line AS line
+        JOIN account_move AS move ON move.id = line.move
+        JOIN account_period AS period ON period.id = move.period
+        JOIN account_account AS account ON account.id = line.account
+        JOIN account_account_type AS type ON type.id = account.type
+        JOIN company_company AS company ON company.id = move.company
+        JOIN party_party AS structure ON structure.id = company.party
+        JOIN company_company AS other ON other.party = line.party
+        JOIN hub_member AS member ON member.company = other.id
+        WHERE move.state = 'posted' AND period.type = 'standard'
+            AND move.date <= ? AND other.id != move.company
+            AND (type.receivable OR type.payable)""", str(date))
+    figures = {}
+    for name, debit, credit, receivable, payable in rows:
+        owed_by, owed_to = figures.get(name, (Decimal(0), Decimal(0)))
+        amount = _number(debit) - _number(credit)
+        figures[name] = (owed_by + (amount if receivable else 0),
+            owed_to - (amount if payable else 0))
+    return figures
+
+
+@_journey('director-board')
+def test_director_board_graphs(client):
+    """The director opens the directors' board: the graphs of result and
+    cash, of the ETP consumed and conventioned and of the inter-member
+    balances per member, legends in French; the figures its graphs draw,
+    read over JSON-RPC as the board's actions read them, are those of SQL"""
+    from live import RPCClient
+    server = client.server
+    today = dt.date.today()
+    # Every member, the one an earlier journey onboarded too
+    names = [n for n, in _query(server, """
+        SELECT party.name FROM hub_member AS member
+        JOIN company_company AS company ON company.id = member.company
+        JOIN party_party AS party ON party.id = company.party""")]
+    etp = _board_etp(server, today)
+    balances = _board_intermember(server, today)
+    # The demo has both: ETP in the two ACI, invoices between members
+    assert len([n for n in names if etp.get(n, (0, 0))[0] > 0]) >= 2, etp
+    assert any(r for r, _ in balances.values()), balances
+    user = client.user('direction')
+    rpc = RPCClient(server['url'], DATABASE)
+    rpc.login(user['login'], user['password'], 'fr')
+    rpc.load_context()
+    rows = rpc.model('hub.consolidation.dashboard.member', 'search_read',
+        [], 0, None, None, ['name', 'etp', 'etp_conventioned',
+            'intermember_receivable', 'intermember_payable'])
+    assert {r['name'] for r in rows} == set(names)
+    zero = (Decimal(0), Decimal(0))
+    cent = Decimal('0.01')
+    for row in rows:
+        name = row['name']
+        assert (row['etp'], row['etp_conventioned']) == etp.get(
+            name, zero), name
+        receivable, payable = balances.get(name, zero)
+        assert (row['intermember_receivable'], row['intermember_payable']
+            ) == (receivable.quantize(cent), payable.quantize(cent)), name
+    # Aggregates only: what a member's ETP sums, never a person
+    assert not {'employee', 'party', 'contract'} & set(
+        rpc.model('hub.consolidation.dashboard.member', 'fields_get', []))
+
+    client.login(user)
+    client.open_menu("Pôle", "États combinés",
+        "Tableau de bord graphique des directions")
+    legends = f'{TAB}//*[contains(@class, "bb-legend-item")]'
+    client.wait.until(lambda d: len([t for t in client.texts(legends)
+                if t]) >= 6)
+    assert {t for t in client.texts(legends) if t} >= {
+        "Résultat de l'exercice à date", "Trésorerie", "ETP consommés",
+        "ETP conventionnés", "Dû par les autres membres",
+        "Dû aux autres membres"}, client.texts(legends)
+    # The ETP graph: a bar per member and figure
+    script = """
+        const values = [];
+        for (const chart of document.querySelectorAll(
+                '.tab-pane.active .bb')) {
+            const ids = new Set();
+            const bars = chart.querySelectorAll('path.bb-bar');
+            for (const bar of bars) { ids.add(bar.__data__.id); }
+            if (ids.has(arguments[0])) {
+                for (const bar of bars) {
+                    values.push([bar.__data__.id, bar.__data__.value]);
+                }
+            }
+        }
+        return values;"""
+    drawn = []
+    client.wait.until(lambda d: drawn.extend(d.execute_script(
+                script, 'etp')) or drawn)
+    assert sorted(Decimal(str(v)).quantize(Decimal('0.0001'))
+        for i, v in drawn if i == 'etp') == sorted(
+        etp.get(n, zero)[0] for n in names), drawn
+    drawn[:] = []
+    client.wait.until(lambda d: drawn.extend(d.execute_script(
+                script, 'intermember_receivable')) or drawn)
+    assert sorted(Decimal(str(v)).quantize(cent) for i, v in drawn
+        if i == 'intermember_receivable') == sorted(
+        balances.get(n, zero)[0].quantize(cent) for n in names), drawn
+    _screenshot(client.driver, 'director-board')

@@ -264,7 +264,17 @@ class OpenLinesStart(ModelView):
     __name__ = 'hub.consolidation.open_lines.start'
 
     consolidation = fields.Many2One('account.consolidation', "Line",
-        required=True, domain=[('hub_template', '!=', None)])
+        required=True, domain=[('hub_template', '!=', None)],
+        states={
+            'invisible': Bool(Eval('consolidation')),
+            })
+    # The line's own name (« Compte de résultat »): the Many2One would show
+    # its path in the tree, from a root the users never see
+    line_name = fields.Function(fields.Char("Line",
+            states={
+                'invisible': ~Eval('consolidation'),
+                }),
+        'on_change_with_line_name')
     member = fields.Many2One('hub.member', "Member",
         states={
             'required': ~Eval('eliminations'),
@@ -279,6 +289,10 @@ class OpenLinesStart(ModelView):
     @classmethod
     def default_to_date(cls):
         return Pool().get('ir.date').today()
+
+    @fields.depends('consolidation')
+    def on_change_with_line_name(self, name=None):
+        return self.consolidation.name if self.consolidation else None
 
 
 def cell_domain(consolidation, member, eliminations, from_date, to_date):
@@ -383,7 +397,7 @@ class OpenLines(Wizard):
                 or (context.get('active_id') or -1) < 0):
             return {}
         line = Consolidation(context['active_id'])
-        defaults = {'consolidation': line.id}
+        defaults = {'consolidation': line.id, 'line_name': line.name}
         to_date = (context.get('to_date') or context.get('date')
             or pool.get('ir.date').today())
         defaults['to_date'] = to_date
