@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import re
 import zipfile
-from decimal import Decimal
 
 from proteus import Model, Wizard
 
@@ -15,8 +14,12 @@ from trytond.modules.account.tests.tools import create_fiscalyear
 from trytond.modules.account_invoice.tests.tools import (
     set_fiscalyear_invoice_sequences)
 from trytond.modules.hub.tests.tools import onboard
+from trytond.modules.hub_bookkeeping.tests.tools import post_lines, use
 
 ASSOCIATION_CHART = "Plan comptable des associations"
+# The administrator works in a member's books; a posted move of lines
+# (code, debit, credit) in them
+work_in, post = use, post_lines
 
 
 def association_and_scop():
@@ -31,32 +34,6 @@ def association_and_scop():
     admin.company_filter = 'all'
     admin.save()
     return jardins, scop
-
-
-def work_in(config, member):
-    "The administrator works in the member's books"
-    User = Model.get('res.user')
-    admin = User(config.user)
-    admin.company = member.company
-    admin.save()
-    config._context = User.get_preferences(True, {})
-
-
-def post(member, date, description, *lines):
-    "A posted move of the general journal: (code, debit, credit) lines"
-    Account = Model.get('account.account')
-    Journal = Model.get('account.journal')
-    Move = Model.get('account.move')
-    journal, = Journal.find([('type', '=', 'general')], limit=1)
-    move = Move(journal=journal, date=date, description=description)
-    for code, debit, credit in lines:
-        account, = Account.find([
-                ('company', '=', member.company.id), ('code', '=', code)])
-        move.lines.new(account=account,
-            debit=Decimal(debit), credit=Decimal(credit))
-    move.save()
-    move.click('post')
-    return move
 
 
 def book_2026(jardins):
