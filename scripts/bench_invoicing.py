@@ -5,8 +5,9 @@ and writes JSON).
   scripts/bench_invoicing.py [--members 50] [--services 5] [--json var/bench/invoicing.json]
 
 Needs a PostgreSQL server: TRYTOND_DATABASE_URI (default
-postgresql://postgres@127.0.0.1:5432/).  Creates (and drops) the database
-pole_bench.
+postgresql://postgres@127.0.0.1:5432/).  Drops and creates the database
+pole_bench (--database) with hub_invoicing activated, by scripts/benchlib
+(from its cache of activated databases).
 
 billing_run: a shared-services billing run for N members x S services (one
 invoice per member from the collective, posted and mirrored, posted, in the
@@ -20,17 +21,11 @@ Run through the dispatcher: scripts/bench invoicing
 import argparse
 import datetime as dt
 import json
-import os
 import pathlib
-import subprocess
-import sys
 import time
 from decimal import Decimal
 
-import psycopg
-
-os.environ.setdefault('TRYTOND_DATABASE__URI', os.environ.get(
-    'TRYTOND_DATABASE_URI', 'postgresql://postgres@127.0.0.1:5432/'))
+from benchlib import fresh_database, log, run_restarted
 
 parser = argparse.ArgumentParser()
 parser.add_argument('--members', type=int, default=50)
@@ -41,56 +36,19 @@ parser.add_argument('--profile', action='store_true',
     help="write cProfile statistics of both runs under var/bench/")
 args = parser.parse_args()
 
-uri = os.environ['TRYTOND_DATABASE__URI']
-DB = args.database
 t0 = time.perf_counter()
-with psycopg.connect(uri.rstrip('/') + '/postgres', autocommit=True) as conn:
-    conn.execute('DROP DATABASE IF EXISTS "%s"' % DB)
-    conn.execute('CREATE DATABASE "%s"' % DB)
-passfile = pathlib.Path('var/bench.pass')
-passfile.parent.mkdir(parents=True, exist_ok=True)
-passfile.write_text('admin\n')
-subprocess.run([
-        str(pathlib.Path(sys.executable).parent / 'trytond-admin'),
-        '-d', DB, '--all', '--activate-dependencies', '-u', 'hub_invoicing',
-        '--email', 'admin@example.org'],
-    check=True, env=dict(os.environ, TRYTONPASSFILE=str(passfile)),
-    stdout=subprocess.DEVNULL)
-print("database ready in %.0f s" % (time.perf_counter() - t0))
-
-from trytond.config import config  # noqa: E402
-config.set('database', 'uri', uri)
+# A fresh database with hub_invoicing, from the benchmarks' cache (keyed by
+# the content of modules/) when it has it
+fresh_database(args.database, 'hub_invoicing')
+log("database ready in %.0f s" % (time.perf_counter() - t0))
 from trytond.pool import Pool  # noqa: E402
-from trytond.transaction import Transaction, TransactionError  # noqa: E402
-USER = 1
-Pool(DB).init()
+from trytond.tests.test_tryton import DB_NAME as DB, USER  # noqa: E402
+from trytond.transaction import Transaction  # noqa: E402
 
 
 def in_transaction(func, *args):
-    """Run func in one committed transaction, restarted to take its locks.
-
-    As trytond's dispatcher does: a lock asked when not first in the
-    transaction raises TransactionError, whose fix() adds it to the locks
-    taken at the start of the next attempt.  Record locks are widened to
-    their table (one restart per table, not one per member: nobody else
-    uses the database).  No retry cap: it stops when the locks no longer
-    change."""
-    extras = {}
-    while True:
-        try:
-            with Transaction().start(DB, USER, **extras) as transaction:
-                with transaction.set_context(_skip_warnings=True):
-                    return func(*args)
-        except TransactionError as error:
-            before = repr(extras)
-            error.fix(extras)
-            tables = set(extras.get('_lock_tables', []))
-            tables.update(extras.pop('_lock_records', {}))
-            extras['_lock_tables'] = sorted(tables)
-            if repr(extras) == before:
-                raise
-            print("  restart with the locks of", extras['_lock_tables'],
-                file=sys.stderr)
+    "Run func(*args) as the administrator, restarted to take its locks"
+    return run_restarted(DB, USER, func, *args)
 
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)

@@ -71,3 +71,30 @@ def write_result(name, values):
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(values, indent=1))
     log('wrote %s' % output)
+
+
+def run_restarted(database, user, func, *args):
+    """func(*args) in one committed transaction of user on database,
+    restarted to take its locks, as trytond's dispatcher does: a lock asked
+    when not first in the transaction raises TransactionError, whose fix()
+    adds it to the locks taken at the start of the next attempt.  Record
+    locks are widened to their table (one restart per table, not one per
+    record: nobody else uses the database).  No retry cap: it stops when
+    the locks no longer change.  A restarted run counts only its last,
+    complete attempt."""
+    from trytond.transaction import Transaction, TransactionError
+    extras = {}
+    while True:
+        try:
+            with Transaction().start(database, user, **extras) as transaction:
+                with transaction.set_context(_skip_warnings=True):
+                    return func(*args)
+        except TransactionError as error:
+            before = repr(extras)
+            error.fix(extras)
+            tables = set(extras.get('_lock_tables', []))
+            tables.update(extras.pop('_lock_records', {}))
+            extras['_lock_tables'] = sorted(tables)
+            if repr(extras) == before:
+                raise
+            log("  restart with the locks of %s" % extras['_lock_tables'])

@@ -468,21 +468,10 @@ def build_main(modules, populate, lock_tables=None):
 def run_restarted(func, lock_tables=(), log=None):
     """Server side: func(pool) in one committed transaction on the test
     database, restarted with the locks Tryton asks for (lock_tables taken
-    from the start spare restarts that each redo func); return its result"""
-    from trytond.pool import Pool
-    from trytond.tests.test_tryton import DB_NAME
-    from trytond.transaction import Transaction, TransactionError
-    extras = {'_lock_tables': list(lock_tables)}
-    while True:
-        try:
-            with Transaction().start(DB_NAME, 0, **extras) as transaction:
-                result = func(Pool())
-                transaction.commit()
-            return result
-        except TransactionError as error:
-            error.fix(extras)
-            if log:
-                log('restart: %r' % (extras,))
+    from the start spare restarts that each redo func); return its result
+    (hub's tests.tools.run_restarted, which the concurrency tests share)"""
+    from trytond.modules.hub.tests.tools import run_restarted
+    return run_restarted(func, lock_tables=lock_tables, log=log)
 
 
 def create_users(spec, companies):

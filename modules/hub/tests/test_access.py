@@ -11,21 +11,17 @@ import unittest
 from decimal import Decimal
 
 from trytond.model.exceptions import AccessError
+from trytond.modules.hub.tests.tools import onboard_member
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
 
 def onboard(name, siret):
-    pool = Pool()
-    Member = pool.get('hub.member')
-    ModelData = pool.get('ir.model.data')
-    Template = pool.get('account.account.template')
-    template = Template(ModelData.get_id('account_fr', 'root'))
+    "An ACI on account_fr's chart, the current calendar year"
     year = dt.date.today().year
-    return Member.onboard(
-        name, siret, 'aci', template,
-        dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return onboard_member(
+        name, siret, 'aci', dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
 def post_move(company, amount):

@@ -2,13 +2,13 @@
 "Two onboardings at once, in real transactions"
 import datetime as dt
 import threading
-import time
 import unittest
 
 from trytond import backend
+from trytond.modules.hub.tests.tools import run_restarted
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import Transaction
 
 MEMBERS = [("Atelier Simultané", '41234504300019'),
     ("Jardin Simultané", '41234505000014')]
@@ -59,22 +59,9 @@ class ConcurrentOnboardingTestCase(unittest.TestCase):
         def run(*arg):
             try:
                 barrier.wait()
-                extras = {}
-                for attempt in range(40):
-                    try:
-                        with Transaction().start(
-                                DB_NAME, 0, **extras) as transaction:
-                            func(Pool(), *arg)
-                            transaction.commit()
-                        return
-                    except TransactionError as error:
-                        # Tryton restarts a transaction to take its locks
-                        error.fix(extras)
-                    except backend.DatabaseOperationalError:
-                        # The other one holds the locks or wrote the same
-                        # rows: retry, as trytond's dispatcher does
-                        time.sleep(0.5)
-                raise AssertionError("could not run %s" % (arg,))
+                # The other one may hold the locks or write the same rows
+                run_restarted(lambda pool: func(pool, *arg),
+                    attempts=40, pause=lambda attempt: 0.5)
             except Exception as exception:
                 errors.append(exception)
 

@@ -3,6 +3,7 @@
 companies are in a test currency; the scenarios onboard members by the
 wizard."""
 import datetime as dt
+import time
 
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.company.tests import create_company as _create_company
@@ -38,6 +39,23 @@ class HubCompanyTestMixin(CompanyTestMixin):
             }
 
 
+def french_chart():
+    "account_fr's chart template (in a transaction)"
+    pool = Pool()
+    ModelData = pool.get('ir.model.data')
+    Template = pool.get('account.account.template')
+    return Template(ModelData.get_id('account_fr', 'root'))
+
+
+def onboard_member(name, siret, kind='aci', start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 12, 31), **kwargs):
+    """Onboard a member by hub.member.onboard (in a transaction) on
+    account_fr's chart, the fiscal year from start to end"""
+    Member = Pool().get('hub.member')
+    return Member.onboard(
+        name, siret, kind, french_chart(), start, end, **kwargs)
+
+
 def onboard(name, siret, kind='aci', chart=None, vat_liable=None,
         collective=False, year=2026):
     """Onboard a member by the wizard, as the accountant does (proteus):
@@ -60,3 +78,34 @@ def onboard(name, siret, kind='aci', chart=None, vat_liable=None,
     wizard.execute('onboard')
     member, = Member.find([('siret', '=', siret)])
     return member
+
+
+def run_restarted(func, user=0, lock_tables=(), attempts=None, pause=None,
+        log=None):
+    """func(pool) in its own committed transaction on the test database;
+    its result.  Restarted as trytond does: with the locks a TransactionError
+    asks for (lock_tables taken from the start spare restarts that each redo
+    func) and, when pause is given, after pause(attempt) seconds when another
+    transaction holds the locks or wrote the same rows, as the dispatcher
+    retries RPC calls; AssertionError after attempts runs (None: no limit)"""
+    from trytond import backend
+    from trytond.tests.test_tryton import DB_NAME
+    from trytond.transaction import Transaction, TransactionError
+    extras = {'_lock_tables': list(lock_tables)} if lock_tables else {}
+    attempt = 0
+    while attempts is None or attempt < attempts:
+        try:
+            with Transaction().start(DB_NAME, user, **extras) as transaction:
+                result = func(Pool())
+                transaction.commit()
+            return result
+        except TransactionError as error:
+            error.fix(extras)
+            if log:
+                log('restart: %r' % (extras,))
+        except backend.DatabaseOperationalError:
+            if pause is None:
+                raise
+            time.sleep(pause(attempt))
+        attempt += 1
+    raise AssertionError("could not run %s in %s attempts" % (func, attempts))

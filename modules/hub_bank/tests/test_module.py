@@ -8,7 +8,8 @@ from lxml import etree
 from trytond.i18n import gettext
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.modules.hub.tests.tools import HubCompanyTestMixin
+from trytond.modules.hub.tests.tools import (
+    HubCompanyTestMixin, french_chart, onboard_member)
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
@@ -31,13 +32,6 @@ IBAN_ATELIER = 'FR76 3000 6000 0112 3456 7890 189'
 IBAN_SCOP = 'FR14 2004 1010 0505 0001 3M02 606'
 
 
-def chart():
-    pool = Pool()
-    ModelData = pool.get('ir.model.data')
-    Template = pool.get('account.account.template')
-    return Template(ModelData.get_id('account_fr', 'root'))
-
-
 def load_french():
     "French translations loaded, as trytond-admin -l fr does"
     Lang = Pool().get('ir.lang')
@@ -47,9 +41,8 @@ def load_french():
 
 
 def onboard(name, siret, **kwargs):
-    Member = Pool().get('hub.member')
-    return Member.onboard(
-        name, siret, 'aci', chart(), START, END, **kwargs)
+    "An ACI on account_fr's chart, the calendar year 2026"
+    return onboard_member(name, siret, 'aci', START, END, **kwargs)
 
 
 def onboard_wizard(name, siret, iban=None, bic=None):
@@ -62,7 +55,7 @@ def onboard_wizard(name, siret, iban=None, bic=None):
     wizard.start.name = name
     wizard.start.siret = siret
     wizard.start.kind = 'aci'
-    wizard.start.account_template = chart()
+    wizard.start.account_template = french_chart()
     wizard.start.fiscalyear_start = START
     wizard.start.fiscalyear_end = END
     wizard.start.joined = START

@@ -2,6 +2,7 @@
 """What the scenarios of the inter-member flows share: onboarding, moves,
 invoices and payments as the accountants record them (proteus), and the
 combined figures read back."""
+import datetime as dt
 from decimal import Decimal
 
 from proteus import Model
@@ -164,3 +165,79 @@ def dashboard(date):
     balances = [(l['name'], l['value']) for l in lines
         if l['kind'] == 'intermember']
     return values['result'], cash, balances
+
+
+def node(module, name):
+    "The line of the pôle's tree made from the type template module.name"
+    Consolidation = Model.get('account.consolidation')
+    ModelData = Model.get('ir.model.data')
+    node, = Consolidation.find([('hub_template', '=',
+                ModelData.get_id(module, name, get_config().context))])
+    return node
+
+
+def three_members():
+    """Les Jardins du Val and Tremplin on the association chart, SCOP Val
+    Bois on the PCG and VAT-liable, calendar 2026; the administrator works
+    in the SCOP's books and sees all companies"""
+    jardins = onboard("Les Jardins du Val", '41234502700012', 'aci')
+    tremplin = onboard("Tremplin", '41234503500015', 'ai')
+    scop = onboard("SCOP Val Bois", '41234506800016', 'ei', PCG, True)
+    work_in(scop)
+    return jardins, tremplin, scop
+
+
+def books_2026(jardins, tremplin, scop):
+    """The books of scenario_hub_consolidation: each member's own
+    operations on the bank; the SCOP invoices the garden 2,000.00 on 10
+    March and Tremplin 1,200.00 on 20 April, credits Tremplin 200.00 on 10
+    May; the garden pays through the clearing on 2 April"""
+    Invoice = Model.get('account.invoice')
+    Journal = Model.get('account.journal')
+    PaymentMethod = Model.get('account.invoice.payment.method')
+    for member, date, *lines in [
+            (jardins, (1, 5), ('5121', '10000.00', '0'),
+                ('1021', '0', '10000.00')),
+            (jardins, (2, 10), ('5121', '3000.00', '0'),
+                ('706', '0', '3000.00')),
+            (jardins, (4, 15), ('5121', '5000.00', '0'),
+                ('741', '0', '5000.00')),
+            (tremplin, (1, 5), ('5121', '4000.00', '0'),
+                ('1021', '0', '4000.00')),
+            (tremplin, (5, 5), ('6411', '1500.00', '0'),
+                ('5121', '0', '1500.00')),
+            (scop, (1, 5), ('5121', '20000.00', '0'),
+                ('10131', '0', '20000.00')),
+            (scop, (3, 1), ('5121', '8000.00', '0'),
+                ('706', '0', '8000.00')),
+            ]:
+        move(member, dt.date(2026, *date),
+            *[(code, debit, credit, None) for code, debit, credit in lines])
+    for member in [jardins, tremplin]:
+        expense_mapping(member)
+    invoices = []
+    for customer, date, quantity, price in [
+            (jardins, (3, 10), 1, '2000.00'),
+            (tremplin, (4, 20), 1, '1200.00'),
+            (tremplin, (5, 10), -1, '200.00')]:
+        invoice = Invoice(type='out')
+        invoice.party = customer.company.party
+        invoice.invoice_date = dt.date(2026, *date)
+        line = invoice.lines.new()
+        line.description = "Entretien des espaces verts"
+        line.account = account(scop, '706')
+        line.quantity = quantity
+        line.unit_price = Decimal(price)
+        invoice.click('post')
+        invoices.append(invoice)
+    cash_journal, = Journal.find([('type', '=', 'cash')], limit=1)
+    for member in [scop, jardins]:
+        method = PaymentMethod(name="Clearing", company=member.company,
+            journal=cash_journal, debit_account=account(member, '5121'),
+            credit_account=account(member, '5121'))
+        method.save()
+        member.clearing_method = method
+        member.save()
+    Invoice.hub_clear(
+        [invoices[0].id], dt.date(2026, 4, 2), get_config().context)
+    return invoices

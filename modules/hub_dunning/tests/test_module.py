@@ -3,7 +3,8 @@ import datetime as dt
 from decimal import Decimal as D
 
 from trytond.pool import Pool
-from trytond.modules.hub.tests.tools import HubCompanyTestMixin
+from trytond.modules.hub.tests.tools import (
+    HubCompanyTestMixin, onboard_member)
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
@@ -11,12 +12,8 @@ START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 
 
 def onboard(name, siret):
-    pool = Pool()
-    Member = pool.get('hub.member')
-    Template = pool.get('account.account.template')
-    ModelData = pool.get('ir.model.data')
-    chart = Template(ModelData.get_id('account_fr', 'root'))
-    return Member.onboard(name, siret, 'ai', chart, START, END)
+    "An AI on account_fr's chart, the calendar year 2026"
+    return onboard_member(name, siret, 'ai', START, END)
 
 
 class HubDunningTestCase(HubCompanyTestMixin, ModuleTestCase):

@@ -2,15 +2,15 @@
 "Two postings between the same pair at once, in real transactions"
 import datetime as dt
 import threading
-import time
 import unittest
 from decimal import Decimal
 
 from trytond import backend
+from trytond.modules.hub.tests.tools import run_restarted
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     DB_NAME, USER, activate_module, drop_db)
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import Transaction
 
 
 @unittest.skipUnless(
@@ -36,28 +36,17 @@ class ConcurrentPostingTestCase(unittest.TestCase):
         barrier = threading.Barrier(2)
 
         def post(invoice_id):
+            def post_in(pool):
+                Invoice = pool.get('account.invoice')
+                invoice = Invoice(invoice_id)
+                with Transaction().set_context(
+                        company=invoice.company.id, _skip_warnings=True):
+                    Invoice.post([invoice])
             try:
                 barrier.wait()
-                extras = {}
-                for attempt in range(20):
-                    try:
-                        with Transaction().start(
-                                DB_NAME, USER, **extras) as trans:
-                            Invoice = Pool().get('account.invoice')
-                            invoice = Invoice(invoice_id)
-                            with trans.set_context(
-                                    company=invoice.company.id,
-                                    _skip_warnings=True):
-                                Invoice.post([invoice])
-                        return
-                    except TransactionError as error:
-                        # Tryton restarts a transaction to take its locks
-                        error.fix(extras)
-                    except backend.DatabaseOperationalError:
-                        # The pair is locked by the other posting: retry,
-                        # as trytond's dispatcher does for RPC calls
-                        time.sleep(0.2 * (attempt + 1))
-                raise AssertionError("could not post %s" % invoice_id)
+                # The pair may be locked by the other posting
+                run_restarted(post_in, user=USER, attempts=20,
+                    pause=lambda attempt: 0.2 * (attempt + 1))
             except Exception as exception:
                 errors.append(exception)
 
@@ -91,15 +80,9 @@ class ConcurrentPostingTestCase(unittest.TestCase):
                 [Decimal('120.00'), Decimal('120.00')])
 
     def _setup(self):
-        extras = {}
-        for _ in range(20):
-            try:
-                with Transaction().start(
-                        DB_NAME, USER, **extras) as transaction:
-                    return self._setup_data(transaction)
-            except TransactionError as error:
-                error.fix(extras)
-        raise AssertionError("too many restarts")
+        return run_restarted(
+            lambda pool: self._setup_data(Transaction()), user=USER,
+            attempts=20)
 
     def _setup_data(self, transaction):
         "Two members, a posted-mirror mapping and two draft invoices"

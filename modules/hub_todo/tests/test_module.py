@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from trytond.model.exceptions import AccessError
+from trytond.modules.hub.tests.tools import onboard_member
 from trytond.modules.insertion.tests import InsertionTestMixin
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
@@ -30,13 +31,7 @@ class HubTodoTestCase(InsertionTestMixin, ModuleTestCase):
             }
 
     def onboard(self, name, siret, **kwargs):
-        pool = Pool()
-        Member = pool.get('hub.member')
-        ModelData = pool.get('ir.model.data')
-        Template = pool.get('account.account.template')
-        chart = Template(ModelData.get_id('account_fr', 'root'))
-        return Member.onboard(
-            name, siret, 'aci', chart, START, END, **kwargs)
+        return onboard_member(name, siret, 'aci', START, END, **kwargs)
 
     def account(self, member, code):
         Account = Pool().get('account.account')

@@ -827,7 +827,7 @@ class InsertionTestCase(InsertionTestMixin, ModuleTestCase):
         self.assertEqual(Report.bar(None, 50), '')
         # 1 of 1 000: 0.24 eighth, shown as one eighth since it is not 0
         self.assertEqual(Report.bar(1, 1000), '▏')
-        # The French numbers: scenario_insertion_year.rst prints them
+        # The French numbers: scenario_insertion_board.rst prints them
 
     @with_transaction()
     def test_counsellor_moved_from_hub(self):
