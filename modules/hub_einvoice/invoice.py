@@ -68,7 +68,32 @@ class Invoice(metaclass=PoolMeta):
             self.chorus_engagement = self.party.chorus_engagement
 
     @classmethod
+    def _post(cls, invoices):
+        "Chorus Pro only for the VAT-liable members' invoices"
+        InvoiceChorus = Pool().get('account.invoice.chorus')
+        super()._post(invoices)
+        outside = [i.id for i in invoices
+            if i.type == 'out' and not i.hub_vat_liable]
+        if outside:
+            with without_check_access():
+                InvoiceChorus.delete(InvoiceChorus.search([
+                            ('invoice', 'in', outside),
+                            ('state', '=', 'draft'),
+                            ('number', '=', None),
+                            ]))
+
+    @classmethod
     def copy(cls, invoices, default=None):
         default = default.copy() if default is not None else {}
         default.setdefault('einvoice_digest', None)
         return super().copy(invoices, default=default)
+
+
+class InvoiceChorus(metaclass=PoolMeta):
+    __name__ = 'account.invoice.chorus'
+
+    @classmethod
+    def default_syntax(cls):
+        # CII (16B), the only syntax of account_fr_chorus 8.0, when the
+        # member's accounting configuration names none
+        return super().default_syntax() or 'edocument.uncefact.invoice'

@@ -26,8 +26,12 @@ class Menu(metaclass=PoolMeta):
             query=False):
         result = super().search(domain, offset=offset, limit=limit,
             order=order, count=count, query=query)
-        company = Transaction().context.get('company')
-        if count or query or not company or company_vat_liable(company):
+        transaction = Transaction()
+        company = transaction.context.get('company')
+        # as the stock filter of the menus by their actions' access: not
+        # when the records are only checked (references to menus)
+        if (count or query or not transaction.check_access or not company
+                or company_vat_liable(company)):
             return result
         ModelData = Pool().get('ir.model.data')
         hidden = {ModelData.get_id(module, fs_id) for module, fs_id in MENUS}
