@@ -6,7 +6,8 @@ added to the XML they render (their templates stay the stock ones):
 - the seller's and buyer's SIRET as legal registration (BT-30, BT-47);
 - the buyer's reference (BT-10), the Chorus Pro service code, and the
   purchase order reference (BT-13), the engagement number;
-- the item name (BT-153) of lines without product: their description.
+- the item name (BT-153) of lines without product, their description,
+  and the unit (BT-130) of lines without unit: C62, one.
 """
 from lxml import etree
 
@@ -81,6 +82,11 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
                 etree.SubElement(product, ram + 'Name').text = (
                     (line.description or '-').splitlines() or ['-'])[0]
                 item.insert(1, product)
+            quantity = item.find(
+                ram + 'SpecifiedLineTradeDelivery/' + ram + 'BilledQuantity')
+            if quantity is not None and not quantity.get('unitCode'):
+                # BR-23: a line without unit counts units ("one", C62)
+                quantity.set('unitCode', 'C62')
         return _xml(root)
 
 
