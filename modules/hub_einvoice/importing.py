@@ -36,6 +36,18 @@ PURCHASE_TAX = ['OR',
     ]
 
 
+def top_taxes(taxes):
+    """The invoice line's taxes: account_fr's rates are children of a
+    "Taux Normal" tax without rate, and a line takes only top-level taxes"""
+    result = []
+    for tax in taxes:
+        while tax.parent:
+            tax = tax.parent
+        if tax not in result:
+            result.append(tax)
+    return result
+
+
 def find_member(codes, name):
     """The member whose SIRET, SIREN or VAT number is one of codes, else
     an error naming the buyer"""
@@ -78,6 +90,19 @@ class UBLInvoice(metaclass=PoolMeta):
             if c != ('parent', '=', None)]
         domain.append(PURCHASE_TAX)
         return domain
+
+    @classmethod
+    def _parse_invoice_2_line(cls, invoice_line, *args, **kwargs):
+        line = super()._parse_invoice_2_line(invoice_line, *args, **kwargs)
+        line.taxes = top_taxes(line.taxes)
+        return line
+
+    @classmethod
+    def _parse_credit_note_2_line(cls, credit_note_line, *args, **kwargs):
+        line = super()._parse_credit_note_2_line(
+            credit_note_line, *args, **kwargs)
+        line.taxes = top_taxes(line.taxes)
+        return line
 
 
 class CIIParser:
@@ -230,7 +255,7 @@ class CIIParser:
                         category=self.text('ram:CategoryCode', tax),
                         rate=rate or '-', member=invoice.company.rec_name))
             taxes.extend(found)
-        line.taxes = taxes
+        line.taxes = top_taxes(taxes)
         return line
 
 
