@@ -17,7 +17,7 @@ class PoleDemoTestCase(ModuleTestCase):
     "Test Pôle Demo module"
     module = 'pole_demo'
     # Every optional part of the demo
-    extras = ['hub_bookkeeping', 'hub_invoicing', 'insertion',
+    extras = ['hub_bank', 'hub_bookkeeping', 'hub_invoicing', 'insertion',
         'insertion_payroll']
 
     def onboard(self, members, start=dt.date(2026, 1, 1),
@@ -57,6 +57,34 @@ class PoleDemoTestCase(ModuleTestCase):
         address, = members['jardins'].company.party.addresses
         self.assertEqual(address.country, france)
         self.assertEqual(Country.search([]), [france])
+
+    @with_transaction()
+    def test_demo_bank(self):
+        """Each member gets a bank account with a valid IBAN made from its
+        SIREN, found back by hub_bank, and its statement journal; once"""
+        pool = Pool()
+        Demo = pool.get('hub.demo')
+        Member = pool.get('hub.member')
+        BankAccount = pool.get('bank.account')
+        StatementJournal = pool.get('account.statement.journal')
+        members = self.onboard([
+                ('atelier', "Atelier", '41234502700012', 'aci', False),
+                ('scop', "SCOP", '41234503500015', 'ei', True),
+                ])
+        ibans = Demo.build_bank(members)
+        # Bank 30004, branch 01234, account 412345027 00, RIB key
+        # 97 - (89 * 30004 + 15 * 1234 + 3 * 41234502700) % 97 = 77
+        # (2 670 356 + 18 510 + 123 703 508 100 = 123 706 196 966,
+        # mod 97 = 20); the IBAN check digits 76 by ISO 7064 mod 97-10
+        self.assertEqual(ibans['atelier'], 'FR7630004012344123450270077')
+        for key, member in members.items():
+            self.assertEqual(Member.from_iban(ibans[key]), member)
+            journal, = StatementJournal.search(
+                [('company', '=', member.company.id)])
+            self.assertEqual(journal.account.code, '5121')
+            self.assertEqual(journal.bank_account.bank.bic, 'BNPAFRPP')
+        self.assertEqual(Demo.build_bank(members), ibans)
+        self.assertEqual(len(BankAccount.search([])), 2)
 
     @with_transaction()
     def test_demo_income(self):
