@@ -17,8 +17,8 @@ class PoleDemoTestCase(ModuleTestCase):
     "Test Pôle Demo module"
     module = 'pole_demo'
     # Every optional part of the demo
-    extras = ['hub_bank', 'hub_bookkeeping', 'hub_invoicing', 'insertion',
-        'insertion_payroll']
+    extras = ['hub_asset', 'hub_bank', 'hub_bookkeeping', 'hub_dunning',
+        'hub_invoicing', 'insertion', 'insertion_payroll']
 
     def onboard(self, members, start=dt.date(2026, 1, 1),
             end=dt.date(2026, 12, 31), chart='account_fr.root'):
@@ -85,6 +85,85 @@ class PoleDemoTestCase(ModuleTestCase):
             self.assertEqual(journal.bank_account.bank.bic, 'BNPAFRPP')
         self.assertEqual(Demo.build_bank(members), ibans)
         self.assertEqual(len(BankAccount.search([])), 2)
+
+    @with_transaction()
+    def test_demo_assets(self):
+        """The first ACI buys a van (18 000.00 over 60 months) and a tool
+        (2 160.00 over 36 months) on 1 November 2025, the first of the
+        twelve months before 22 November 2026; their depreciation is posted
+        monthly to 31 October 2026; once"""
+        pool = Pool()
+        Demo = pool.get('hub.demo')
+        Asset = pool.get('account.asset')
+        Line = pool.get('account.move.line')
+        members = self.onboard([
+                ('atelier', "Atelier", '41234502700012', 'aci', False),
+                ('scop', "SCOP", '41234503500015', 'ei', True),
+                ])
+        done = Demo.build_assets(members, dt.date(2026, 11, 22))
+        # 12 months (November 2025 to October 2026) of 18 000 / 60 = 300.00
+        # and of 2 160 / 36 = 60.00
+        self.assertEqual([(value, posted) for _, value, posted in done],
+            [(D('18000.00'), D('3600.00')), (D('2160.00'), D('720.00'))])
+        van, tool = Asset.search([], order=[('id', 'ASC')])
+        self.assertEqual((van.start_date, van.end_date, van.state),
+            (dt.date(2025, 11, 1), dt.date(2030, 10, 31), 'running'))
+        self.assertEqual(van.company, members['atelier'].company)
+
+        def balance(code, year):
+            return sum(l.debit - l.credit for l in Line.search([
+                        ('account.code', '=', code),
+                        ('move.state', '=', 'posted'),
+                        ('move.date', '>=', dt.date(year, 1, 1)),
+                        ('move.date', '<=', dt.date(year, 12, 31))]))
+        # 2025: November and December, 2 × (300 + 60) = 720.00; 2026:
+        # January to October, 10 × 360 = 3 600.00
+        self.assertEqual(balance('68112', 2025), D('720.00'))
+        self.assertEqual(balance('68112', 2026), D('3600.00'))
+        self.assertEqual(balance('28182', 2026) + balance('28182', 2025),
+            D('-3600.00'))
+        self.assertEqual(balance('2154', 2025), D('2160.00'))
+
+        self.assertEqual(Demo.build_assets(members, dt.date(2026, 11, 22)),
+            [])
+        self.assertEqual(len(Asset.search([])), 2)
+
+    @with_transaction()
+    def test_demo_dunning(self):
+        """The AI's four invoices of 80, 50, 25 and 5 days before 22
+        November 2026, due on their date; the run of 23 October finds the
+        first two 50 and 20 days overdue (first reminder, 15 days, sent);
+        today's raises them to the second (45 days: 80 and 50 days) and
+        gives the third its first (25 days), in draft; the last (5 days) is
+        not overdue; once"""
+        pool = Pool()
+        Demo = pool.get('hub.demo')
+        Dunning = pool.get('account.dunning')
+        Invoice = pool.get('account.invoice')
+        members = self.onboard([
+                ('atelier', "Atelier", '41234502700012', 'aci', False),
+                ('services', "Services", '41234503500015', 'ai', False),
+                ])
+        today = dt.date(2026, 11, 22)
+        expected = {
+            ("Mairie de Reims", 45, 'draft'),
+            ("Reims Habitat", 45, 'draft'),
+            ("Association Quartier Wilson", 15, 'draft'),
+            }
+        self.assertEqual(Demo.build_dunning(members, today), expected)
+        invoices = Invoice.search([('type', '=', 'out')])
+        self.assertEqual(
+            sorted((i.invoice_date, i.total_amount, i.state)
+                for i in invoices), [
+                (dt.date(2026, 9, 3), D('1440.00'), 'posted'),
+                (dt.date(2026, 10, 3), D('960.00'), 'posted'),
+                (dt.date(2026, 10, 28), D('300.00'), 'posted'),
+                (dt.date(2026, 11, 17), D('500.00'), 'posted'),
+                ])
+        self.assertEqual({i.company for i in invoices},
+            {members['services'].company})
+        self.assertEqual(Demo.build_dunning(members, today), expected)
+        self.assertEqual(len(Dunning.search([])), 3)
 
     @with_transaction()
     def test_demo_income(self):
