@@ -109,38 +109,35 @@ class Todo(metaclass=PoolMeta):
                         & (produced.last < written.last)))))
 
     @classmethod
+    def _counted(cls, query, column):
+        "A kind's row per company: the count of column, the oldest date"
+        return query.select(
+            query.company,
+            Count(getattr(query, column)).as_('count'),
+            cls._null_amount().as_('amount'),
+            Min(query.date).as_('date'),
+            group_by=[query.company])
+
+    def _ids(self, query, column):
+        "The ids of column in the rows of query of the row's member"
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*query.select(getattr(query, column),
+                where=query.company == self.company.id))
+        return sorted(i for i, in cursor)
+
+    @classmethod
     def _kinds(cls):
         kinds = super()._kinds()
-        missing = cls._fec_missing()
-        kinds['fec_missing'] = missing.select(
-            missing.company,
-            Count(missing.fiscalyear).as_('count'),
-            cls._null_amount().as_('amount'),
-            Min(missing.date).as_('date'),
-            group_by=[missing.company])
-        unsettled = cls._vat_unsettled()
-        kinds['vat_unsettled'] = unsettled.select(
-            unsettled.company,
-            Count(unsettled.period).as_('count'),
-            cls._null_amount().as_('amount'),
-            Min(unsettled.date).as_('date'),
-            group_by=[unsettled.company])
+        kinds['fec_missing'] = cls._counted(cls._fec_missing(), 'fiscalyear')
+        kinds['vat_unsettled'] = cls._counted(
+            cls._vat_unsettled(), 'period')
         return kinds
 
     def _open_action(self):
-        company = self.company.id
         if self.kind == 'vat_unsettled':
-            query = self._vat_unsettled()
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*query.select(query.period,
-                    where=query.company == company))
             return 'account.act_period_form', [
-                ('id', 'in', sorted(i for i, in cursor))]
+                ('id', 'in', self._ids(self._vat_unsettled(), 'period'))]
         elif self.kind == 'fec_missing':
-            query = self._fec_missing()
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*query.select(query.fiscalyear,
-                    where=query.company == company))
             return 'account.act_fiscalyear_form', [
-                ('id', 'in', sorted(i for i, in cursor))]
+                ('id', 'in', self._ids(self._fec_missing(), 'fiscalyear'))]
         return super()._open_action()
