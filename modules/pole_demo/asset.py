@@ -49,6 +49,7 @@ class Demo(metaclass=PoolMeta):
         Member = pool.get('hub.member')
         ModelData = pool.get('ir.model.data')
         Party = pool.get('party.party')
+        Address = pool.get('party.address')
         Product = pool.get('product.product')
         Template = pool.get('product.template')
         Uom = pool.get('product.uom')
@@ -81,7 +82,7 @@ class Demo(metaclass=PoolMeta):
                     products=[Product()])
                 template.save()
                 product, = template.products
-                supplier = Party(name=supplier_name)
+                supplier = Party(name=supplier_name, addresses=[Address()])
                 supplier.save()
                 invoice = Invoice(company=company, type='in',
                     party=supplier, invoice_date=first,

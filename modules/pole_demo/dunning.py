@@ -42,6 +42,7 @@ class Demo(metaclass=PoolMeta):
         InvoiceLine = pool.get('account.invoice.line')
         Member = pool.get('hub.member')
         Party = pool.get('party.party')
+        Address = pool.get('party.address')
         ais = [m for m in members.values() if m.kind == 'ai']
         if not ais:
             return {}
@@ -54,7 +55,7 @@ class Demo(metaclass=PoolMeta):
                 revenue = Account.open_account(company, '706')
                 invoices = []
                 for name, days, amount in INVOICES:
-                    party = Party(name=name)
+                    party = Party(name=name, addresses=[Address()])
                     party.save()
                     invoice = Invoice(company=company, type='out',
                         party=party, currency=company.currency,
