@@ -118,7 +118,7 @@ class Todo(metaclass=PoolMeta):
             Min(query.date).as_('date'),
             group_by=[query.company])
 
-    def _ids(self, query, column):
+    def _row_ids(self, query, column):
         "The ids of column in the rows of query of the row's member"
         cursor = Transaction().connection.cursor()
         cursor.execute(*query.select(getattr(query, column),
@@ -136,8 +136,8 @@ class Todo(metaclass=PoolMeta):
     def _open_action(self):
         if self.kind == 'vat_unsettled':
             return 'account.act_period_form', [
-                ('id', 'in', self._ids(self._vat_unsettled(), 'period'))]
+                ('id', 'in', self._row_ids(self._vat_unsettled(), 'period'))]
         elif self.kind == 'fec_missing':
             return 'account.act_fiscalyear_form', [
-                ('id', 'in', self._ids(self._fec_missing(), 'fiscalyear'))]
+                ('id', 'in', self._row_ids(self._fec_missing(), 'fiscalyear'))]
         return super()._open_action()
