@@ -139,5 +139,6 @@ class Todo(metaclass=PoolMeta):
                 ('id', 'in', self._row_ids(self._vat_unsettled(), 'period'))]
         elif self.kind == 'fec_missing':
             return 'account.act_fiscalyear_form', [
-                ('id', 'in', self._row_ids(self._fec_missing(), 'fiscalyear'))]
+                ('id', 'in',
+                    self._row_ids(self._fec_missing(), 'fiscalyear'))]
         return super()._open_action()
