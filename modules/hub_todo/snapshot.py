@@ -28,7 +28,8 @@ class Snapshot(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('date', 'DESC'), ('company', 'ASC'), ('kind', 'ASC')]
+        cls._order = [('date', 'DESC'), ('company', 'ASC'), ('kind', 'ASC'),
+            ('id', 'ASC')]
 
     @classmethod
     def get_kinds(cls):

@@ -17,7 +17,7 @@ class PoleDemoTestCase(ModuleTestCase):
     "Test Pôle Demo module"
     module = 'pole_demo'
     # Every optional part of the demo
-    extras = ['hub_asset', 'hub_bank', 'hub_bookkeeping', 'hub_dunning',
+    extras = ['hub_asset', 'hub_bank', 'hub_bookkeeping',
         'hub_invoicing', 'insertion', 'insertion_payroll']
 
     def onboard(self, members, start=dt.date(2026, 1, 1),
@@ -127,43 +127,6 @@ class PoleDemoTestCase(ModuleTestCase):
         self.assertEqual(Demo.build_assets(members, dt.date(2026, 11, 22)),
             [])
         self.assertEqual(len(Asset.search([])), 2)
-
-    @with_transaction()
-    def test_demo_dunning(self):
-        """The AI's four invoices of 80, 50, 25 and 5 days before 22
-        November 2026, due on their date; the run of 23 October finds the
-        first two 50 and 20 days overdue (first reminder, 15 days, sent);
-        today's raises them to the second (45 days: 80 and 50 days) and
-        gives the third its first (25 days), in draft; the last (5 days) is
-        not overdue; once"""
-        pool = Pool()
-        Demo = pool.get('hub.demo')
-        Dunning = pool.get('account.dunning')
-        Invoice = pool.get('account.invoice')
-        members = self.onboard([
-                ('atelier', "Atelier", '41234502700012', 'aci', False),
-                ('services', "Services", '41234503500015', 'ai', False),
-                ])
-        today = dt.date(2026, 11, 22)
-        expected = {
-            ("Mairie de Reims", 45, 'draft'),
-            ("Reims Habitat", 45, 'draft'),
-            ("Association Quartier Wilson", 15, 'draft'),
-            }
-        self.assertEqual(Demo.build_dunning(members, today), expected)
-        invoices = Invoice.search([('type', '=', 'out')])
-        self.assertEqual(
-            sorted((i.invoice_date, i.total_amount, i.state)
-                for i in invoices), [
-                (dt.date(2026, 9, 3), D('1440.00'), 'posted'),
-                (dt.date(2026, 10, 3), D('960.00'), 'posted'),
-                (dt.date(2026, 10, 28), D('300.00'), 'posted'),
-                (dt.date(2026, 11, 17), D('500.00'), 'posted'),
-                ])
-        self.assertEqual({i.company for i in invoices},
-            {members['services'].company})
-        self.assertEqual(Demo.build_dunning(members, today), expected)
-        self.assertEqual(len(Dunning.search([])), 3)
 
     @with_transaction()
     def test_demo_income(self):
