@@ -26,9 +26,10 @@ import zipfile
 
 import trytond.config as config
 from trytond.i18n import gettext
-from trytond.model import ModelStorage
+from trytond.model import ModelSQL, ModelStorage, ModelView, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import BookkeepingError
 
@@ -76,29 +77,82 @@ def fec_text(value):
     return ''.join(chars)
 
 
+class FECRun(ModelSQL, ModelView):
+    """FEC produced: one record per file made by the FEC wizard or the
+    batch, read-only, so that the accountant (and the to-do) knows which
+    years have their FEC and since when"""
+    __name__ = 'hub.bookkeeping.fec'
+    __string__ = "FEC Produced"
+
+    company = fields.Many2One('company.company', "Member", required=True,
+        readonly=True)
+    fiscalyear = fields.Many2One('account.fiscalyear', "Fiscal Year",
+        required=True, readonly=True, ondelete='CASCADE',
+        domain=[('company', '=', Eval('company', -1))])
+    user = fields.Many2One('res.user', "User", readonly=True)
+    filename = fields.Char("File Name", readonly=True)
+    lines = fields.Integer("Lines", readonly=True,
+        help="The records of the file, its header left out.")
+    provisional = fields.Boolean("Provisional", readonly=True,
+        help="Made from a fiscal year not locked.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # When: its create_date (the transaction's time, as the moves'
+        # write_date the to-do compares it with)
+        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def record(cls, fiscalyear, content, filename):
+        """Record the FEC of fiscalyear made now by the user, whoever may
+        read it: the file is made, its record follows"""
+        transaction = Transaction()
+        # One record per line ended by CR LF (get_writer), the header left
+        # out
+        lines = max(bytes(content).count(b'\r\n') - 1, 0)
+        with without_check_access():
+            run, = cls.create([{
+                        'company': fiscalyear.company.id,
+                        'fiscalyear': fiscalyear.id,
+                        'user': transaction.user,
+                        'filename': filename,
+                        'lines': lines,
+                        'provisional': fiscalyear.state != 'locked',
+                        }])
+        return run
+
+
 class FEC(metaclass=PoolMeta):
     __name__ = 'account.fr.fec'
 
     def transition_generate(self):
+        pool = Pool()
+        Run = pool.get('hub.bookkeeping.fec')
         state = super().transition_generate()
         # account_fr writes UTF-8; every field went through fec_text, so
         # the strict encoding fails only on a bug, never writes "?".
         content = bytes(self.result.file).decode('utf-8')
         self.result.file = self.result.__class__.file.cast(
             content.encode(FEC_ENCODING))
+        self.fec_run = Run.record(self.start.fiscalyear, self.result.file,
+            self.fec_filename(self.start.fiscalyear))
         return state
+
+    @staticmethod
+    def fec_filename(fiscalyear, suffix=''):
+        """<SIREN>FEC<end of year>.csv: account_fr names the file after
+        party.siren, which party_siret makes an identifier record (its
+        code is the SIREN, spaced)"""
+        siren = fiscalyear.company.party.siren
+        siren = getattr(siren, 'code', siren) or ''
+        return '%sFEC%s%s.csv' % (siren.replace(' ', ''),
+            fiscalyear.end_date.strftime('%Y%m%d'), suffix)
 
     def default_result(self, fields):
         result = super().default_result(fields)
-        # account_fr names the file after party.siren, which party_siret
-        # makes an identifier record: its code is the SIREN, spaced.
         if result.get('filename'):
-            fiscalyear = self.start.fiscalyear
-            siren = fiscalyear.company.party.siren
-            siren = getattr(siren, 'code', siren) or ''
-            result['filename'] = '%sFEC%s.csv' % (
-                siren.replace(' ', ''),
-                fiscalyear.end_date.strftime('%Y%m%d'))
+            result['filename'] = self.fec_filename(self.start.fiscalyear)
         return result
 
     def get_writer(self, fd):
@@ -225,13 +279,15 @@ class Member(metaclass=PoolMeta):
                 fec.start.type = 'is-bic'
                 fec.transition_generate()
                 content = bytes(fec.result.file)
+                filename = fec.fec_filename(
+                    fiscalyear, '' if final else PROVISIONAL_SUFFIX)
+                # The record names the file of the archive
+                if fec.fec_run.filename != filename:
+                    with without_check_access():
+                        fec.fec_run.filename = filename
+                        fec.fec_run.save()
             finally:
                 FEC.delete(session_id)
-        # account_fr's own file name uses party.siren, which party_siret
-        # turns into an identifier record: the SIREN is the member's.
-        filename = '%sFEC%s%s.csv' % (
-            member.siren, fiscalyear.end_date.strftime('%Y%m%d'),
-            '' if final else PROVISIONAL_SUFFIX)
         files.append((filename, content))
         if final:
             return 'done', filename

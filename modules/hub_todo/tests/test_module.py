@@ -53,6 +53,10 @@ class HubTodoTestCase(InsertionTestMixin, ModuleTestCase):
             return {(t.company.rec_name, t.kind): (t.count, t.amount, t.date)
                 for t in Todo.search([])}
 
+    def fec_rows(self):
+        "The rows of FEC not produced"
+        return {k: v for k, v in self.rows().items() if k[1] == 'fec_missing'}
+
     def two_members(self):
         """Atelier with work left, Jardins clean: Jardins invoices Atelier
         (mirrored in Atelier's books in draft, for review) and closes its
@@ -231,6 +235,101 @@ class HubTodoTestCase(InsertionTestMixin, ModuleTestCase):
                 ("Scop", 'aid_pending'): (1, Decimal('600.00'),
                     D(2026, 3, 1)),
                 })
+
+    @with_transaction()
+    def test_fec_missing(self):
+        """FEC not produced: 2025 (ended before 15 June 2026) with a posted
+        move and no FEC is a row; its FEC made, no row; a move of 2025
+        written after the FEC, the row is back; 2026 (open, not ended) is
+        never one"""
+        pool = Pool()
+        Todo = pool.get('hub.todo')
+        Member = pool.get('hub.member')
+        Move = pool.get('account.move')
+        MoveLine = pool.get('account.move.line')
+        Journal = pool.get('account.journal')
+        Period = pool.get('account.period')
+        FiscalYear = pool.get('account.fiscalyear')
+        Run = pool.get('hub.bookkeeping.fec')
+        atelier = self.onboard("Atelier", '41234502700012')
+        company = atelier.company
+        Member.ensure_fiscalyears(company, [D(2025, 6, 1)])
+        fy2025, = FiscalYear.search([
+                ('company', '=', company.id), ('name', '=', '2025')])
+        with Transaction().set_context(company=company.id):
+            journal, = Journal.search([('type', '=', 'general')], limit=1)
+            move = Move(company=company, journal=journal,
+                period=Period.find(company, date=D(2025, 9, 1)),
+                date=D(2025, 9, 1), description="Dons", lines=[
+                    MoveLine(account=self.account(atelier, '5121'),
+                        debit=Decimal('50.00'), credit=Decimal(0)),
+                    MoveLine(account=self.account(atelier, '706'),
+                        debit=Decimal(0), credit=Decimal('50.00')),
+                    ])
+            move.save()
+            Move.post([move])
+        # 2025 from 1 January, one year (its periods, open, are rows of
+        # their own kind)
+        self.assertEqual(self.fec_rows(), {
+                ("Atelier", 'fec_missing'): (1, None, D(2025, 1, 1))})
+        with Transaction().set_context(date=TODAY):
+            todo, = Todo.search([('kind', '=', 'fec_missing')])
+            action = Todo.open_([todo])
+        self.assertEqual(FiscalYear.search(
+                PYSONDecoder().decode(action['pyson_domain'])), [fy2025])
+
+        # The FEC of 2025 (provisional: not locked) is made and recorded:
+        # 2 lines, by admin
+        files = []
+        with Transaction().set_context(company=company.id):
+            Member._generate_fec(atelier, D(2025, 12, 31), files, True)
+        run, = Run.search([])
+        self.assertEqual((run.fiscalyear, run.lines, run.provisional,
+                run.filename, run.user.login), (fy2025, 2, True,
+                '412345027FEC20251231-provisoire.csv', 'admin'))
+        self.assertEqual(files[0][0], run.filename)
+        self.assertEqual(self.fec_rows(), {})
+
+        # Made the day before (the move was last written in this
+        # transaction, at the time of the record): missing again
+        table = Run.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update([table.create_date],
+                [run.create_date - dt.timedelta(days=1)]))
+        self.assertEqual(self.fec_rows(), {
+                ("Atelier", 'fec_missing'): (1, None, D(2025, 1, 1))})
+
+    @with_transaction()
+    def test_snapshot(self):
+        """The day's snapshot copies the to-do's rows (taken twice, once);
+        a later day after the draft move is posted has one row less; the
+        graph draws a line per kind"""
+        pool = Pool()
+        Snapshot = pool.get('hub.todo.snapshot')
+        Move = pool.get('account.move')
+        atelier, jardins, move = self.two_members()
+        rows = self.rows()
+        self.assertEqual(Snapshot.take(TODAY), 5)
+        self.assertEqual(Snapshot.take(TODAY), 5)
+        Move.post([move])
+        later = TODAY + dt.timedelta(days=1)
+        self.assertEqual(Snapshot.take(later), 4)
+        snapshots = Snapshot.search([])
+        self.assertEqual(
+            {(s.company.rec_name, s.kind): (s.count, s.amount, None)
+                for s in snapshots if s.date == TODAY},
+            {k: (count, amount, None)
+                for k, (count, amount, _) in rows.items()})
+        self.assertEqual(len(snapshots), 5 + 4)
+        self.assertEqual(
+            {s.kind for s in snapshots if s.date == TODAY}
+            - {s.kind for s in snapshots if s.date == later},
+            {'move_draft'})
+
+        arch = Snapshot.fields_view_get(view_type='graph')['arch']
+        for kind, _ in Snapshot.get_kinds():
+            self.assertIn('key="%s"' % kind, arch)
+        self.assertNotIn('key="kinds"', arch)
 
     @with_transaction()
     def test_access(self):

@@ -17,8 +17,8 @@ class PoleDemoTestCase(ModuleTestCase):
     "Test Pôle Demo module"
     module = 'pole_demo'
     # Every optional part of the demo
-    extras = ['hub_bookkeeping', 'hub_invoicing', 'insertion',
-        'insertion_payroll']
+    extras = ['hub_asset', 'hub_bank', 'hub_bookkeeping',
+        'hub_invoicing', 'insertion', 'insertion_payroll']
 
     def onboard(self, members, start=dt.date(2026, 1, 1),
             end=dt.date(2026, 12, 31), chart='account_fr.root'):
@@ -57,6 +57,76 @@ class PoleDemoTestCase(ModuleTestCase):
         address, = members['jardins'].company.party.addresses
         self.assertEqual(address.country, france)
         self.assertEqual(Country.search([]), [france])
+
+    @with_transaction()
+    def test_demo_bank(self):
+        """Each member gets a bank account with a valid IBAN made from its
+        SIREN, found back by hub_bank, and its statement journal; once"""
+        pool = Pool()
+        Demo = pool.get('hub.demo')
+        Member = pool.get('hub.member')
+        BankAccount = pool.get('bank.account')
+        StatementJournal = pool.get('account.statement.journal')
+        members = self.onboard([
+                ('atelier', "Atelier", '41234502700012', 'aci', False),
+                ('scop', "SCOP", '41234503500015', 'ei', True),
+                ])
+        ibans = Demo.build_bank(members)
+        # Bank 30004, branch 01234, account 412345027 00, RIB key
+        # 97 - (89 * 30004 + 15 * 1234 + 3 * 41234502700) % 97 = 77
+        # (2 670 356 + 18 510 + 123 703 508 100 = 123 706 196 966,
+        # mod 97 = 20); the IBAN check digits 76 by ISO 7064 mod 97-10
+        self.assertEqual(ibans['atelier'], 'FR7630004012344123450270077')
+        for key, member in members.items():
+            self.assertEqual(Member.from_iban(ibans[key]), member)
+            journal, = StatementJournal.search(
+                [('company', '=', member.company.id)])
+            self.assertEqual(journal.account.code, '5121')
+            self.assertEqual(journal.bank_account.bank.bic, 'BNPAFRPP')
+        self.assertEqual(Demo.build_bank(members), ibans)
+        self.assertEqual(len(BankAccount.search([])), 2)
+
+    @with_transaction()
+    def test_demo_assets(self):
+        """The first ACI buys a van (18 000.00 over 60 months) and a tool
+        (2 160.00 over 36 months) on 1 November 2025, the first of the
+        twelve months before 22 November 2026; their depreciation is posted
+        monthly to 31 October 2026; once"""
+        pool = Pool()
+        Demo = pool.get('hub.demo')
+        Asset = pool.get('account.asset')
+        Line = pool.get('account.move.line')
+        members = self.onboard([
+                ('atelier', "Atelier", '41234502700012', 'aci', False),
+                ('scop', "SCOP", '41234503500015', 'ei', True),
+                ])
+        done = Demo.build_assets(members, dt.date(2026, 11, 22))
+        # 12 months (November 2025 to October 2026) of 18 000 / 60 = 300.00
+        # and of 2 160 / 36 = 60.00
+        self.assertEqual([(value, posted) for _, value, posted in done],
+            [(D('18000.00'), D('3600.00')), (D('2160.00'), D('720.00'))])
+        van, tool = Asset.search([], order=[('id', 'ASC')])
+        self.assertEqual((van.start_date, van.end_date, van.state),
+            (dt.date(2025, 11, 1), dt.date(2030, 10, 31), 'running'))
+        self.assertEqual(van.company, members['atelier'].company)
+
+        def balance(code, year):
+            return sum(l.debit - l.credit for l in Line.search([
+                        ('account.code', '=', code),
+                        ('move.state', '=', 'posted'),
+                        ('move.date', '>=', dt.date(year, 1, 1)),
+                        ('move.date', '<=', dt.date(year, 12, 31))]))
+        # 2025: November and December, 2 × (300 + 60) = 720.00; 2026:
+        # January to October, 10 × 360 = 3 600.00
+        self.assertEqual(balance('68112', 2025), D('720.00'))
+        self.assertEqual(balance('68112', 2026), D('3600.00'))
+        self.assertEqual(balance('28182', 2026) + balance('28182', 2025),
+            D('-3600.00'))
+        self.assertEqual(balance('2154', 2025), D('2160.00'))
+
+        self.assertEqual(Demo.build_assets(members, dt.date(2026, 11, 22)),
+            [])
+        self.assertEqual(len(Asset.search([])), 2)
 
     @with_transaction()
     def test_demo_income(self):
