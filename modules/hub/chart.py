@@ -157,14 +157,43 @@ def copy_chart(source, company):
         new_ids = [maps[Model.__name__][r[0]] for r in rows]
         if Model.__name__ == 'account.account':
             _number_nested_set(table, values, new_ids)
+        # PostgreSQL checks each foreign key at once: a parent (or any
+        # record of the same model referred to) is inserted before
+        selfs = [2 + names.index(n) for n in names
+            if target(columns[n]) == Model.__name__]
         inserts.append((table, ['id', 'create_uid'] + names,
-                [[i, user] + [v[n] for n in names]
-                    for i, v in zip(new_ids, values)]))
+                _referred_first([[i, user] + [v[n] for n in names]
+                        for i, v in zip(new_ids, values)], selfs)))
     inserts.extend(_many2many(maps, sources))
     inserts.extend(_translations(maps, sources))
     for table, names, rows in inserts:
         _insert_many(table, names, rows)
     return maps
+
+
+def _referred_first(rows, columns):
+    """rows (lists whose first value is the id) ordered so that each comes
+    after the rows its columns refer to"""
+    by_id = {r[0]: r for r in rows}
+    done, ordered = set(), []
+    for row in rows:
+        stack, path = [row], set()
+        while stack:
+            current = stack[-1]
+            if current[0] in done:
+                stack.pop()
+                continue
+            path.add(current[0])
+            pending = [by_id[current[c]] for c in columns
+                if current[c] in by_id and current[c] not in done
+                and current[c] not in path]
+            if pending:
+                stack.extend(pending)
+            else:
+                done.add(current[0])
+                ordered.append(current)
+                stack.pop()
+    return ordered
 
 
 def _insert_many(table, names, rows):

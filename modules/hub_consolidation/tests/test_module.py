@@ -1,5 +1,7 @@
 # This file is part of Pôle.
 import datetime
+import glob
+from unittest.mock import patch
 
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.hub.tests.tools import create_company
@@ -33,6 +35,17 @@ class HubConsolidationTestCase(CompanyTestMixin, ModuleTestCase):
 class HubConsolidationAloneTestCase(ModuleTestCase):
     "Test hub_consolidation without hub_invoicing (an optional dependency)"
     module = 'hub_consolidation'
+
+    def test_view(self):
+        """Every view, but those only hub_invoicing's [register] section
+        records (view/*_intermember.xml, checked by the case above)"""
+        glob_ = glob.glob
+
+        def without_invoicing(pattern, **kwargs):
+            return [f for f in glob_(pattern, **kwargs)
+                if not f.endswith('_intermember.xml')]
+        with patch('glob.glob', without_invoicing):
+            super().test_view()
 
     @with_transaction()
     def test_eliminated_without_invoicing(self):
