@@ -101,8 +101,10 @@ def actuals(action_ids, start_date, end_date, funder_ids=None):
             & (line.date >= start_date) & (line.date <= end_date))
         if funder_ids is None:
             where &= heading.in_([c for c, _, _ in HEADINGS])
-            query = from_.select(line.account, heading, balance,
-                where=where, group_by=[line.account, heading])
+            # Grouped by code, not by its heading: PostgreSQL takes the
+            # substring's parameters of GROUP BY for another expression
+            query = from_.select(line.account, account.code, balance,
+                where=where, group_by=[line.account, account.code])
         else:
             funder = AnalyticLine.__table__()
             query_from = from_.join(funder, condition=(
@@ -113,5 +115,7 @@ def actuals(action_ids, start_date, end_date, funder_ids=None):
                 where=where, group_by=[line.account, funder.account])
         cursor.execute(*query)
         for action_id, key, amount in cursor:
+            if funder_ids is None:
+                key = key[:2]
             result[(action_id, key)] += _dec(amount)
     return result
