@@ -453,25 +453,26 @@ class Client:
             ElementNotInteractableException, StaleElementReferenceException)
         found = WebDriverWait(self.driver, REPORT_TIMEOUT,
             ignored_exceptions=[StaleElementReferenceException]).until(ready)
-        if isinstance(found, pathlib.Path):
-            path = found
-        else:
-            link = found
-            filename = link.get_attribute('download')
+        if not isinstance(found, pathlib.Path):
+            # The dialog may click its link itself and close at any time:
+            # a vanished link means the download started
             try:
-                link.click()
-            except ElementNotInteractableException:
-                # Clickable by Selenium's test yet covered (the dialog
-                # fading in): the page's own click on the link
                 try:
-                    self.driver.execute_script(
-                        'arguments[0].click();', link)
-                except StaleElementReferenceException:
-                    # The dialog clicked it itself and closed meanwhile
-                    pass
-            path = self.driver.downloads / filename
-        self.wait.until(lambda d: path.exists() and not any(
-                self.driver.downloads.glob('*.crdownload')))
+                    found.click()
+                except ElementNotInteractableException:
+                    # Clickable by Selenium's test yet covered (the dialog
+                    # fading in): the page's own click on the link
+                    self.driver.execute_script('arguments[0].click();', found)
+            except StaleElementReferenceException:
+                pass
+
+        def downloaded(driver):
+            if any(self.driver.downloads.glob('*.crdownload')):
+                return False
+            new = [p for p in set(self.driver.downloads.iterdir()) - before
+                if p.name.startswith(name)]
+            return new[0] if new else False
+        path = self.wait.until(downloaded)
         return path
 
     def switch_company(self, name):
@@ -1366,7 +1367,9 @@ def test_accountant_runs_and_reruns_billing(client):
         '"ne peut pas être numérotée")]]').text
     message = ' '.join(_spaces(message).split())
     _screenshot(client.driver, 'accountant-billing-3-refused')
-    date = _date(server, october - dt.timedelta(days=1))
+    # Messages write dates as French prose does (dd/mm/yyyy), whatever the
+    # language's format for the screens
+    date = (october - dt.timedelta(days=1)).strftime('%d/%m/%Y')
     found = re.search(r'La facture « (.+), %s, ([\d ]+,\d\d) » ne peut pas '
         r'être numérotée au %s : les factures clients de l\'exercice '
         r'(\d{4}) de « %s » sont numérotées dans l\'ordre de leurs dates, '
@@ -1379,8 +1382,8 @@ def test_accountant_runs_and_reruns_billing(client):
     # The last invoice of the series after the run's date, as SQL has it
     latest = max((d, n) for _, n, d in before if n and d > str(
             october - dt.timedelta(days=1)))
-    assert (number, later) == (
-        latest[1], _date(server, dt.date.fromisoformat(latest[0])))
+    assert (number, later) == (latest[1],
+        dt.date.fromisoformat(latest[0]).strftime('%d/%m/%Y'))
     assert '(' not in party
     # Nothing written: no invoice, the run still a draft
     assert invoices() == before
