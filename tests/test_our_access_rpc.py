@@ -98,8 +98,9 @@ def _populate(pool, spec):
     cash, = Journal.search([('type', '=', 'cash')], limit=1)
     revenue_journal, = Journal.search([('type', '=', 'revenue')], limit=1)
     for key, member in members.items():
-        Mapping(target=member, mirror_state='posted',
-            expense_account=account(key, '604')).save()
+        # Onboarding made the default mapping (604): posted at once
+        Mapping.write(Mapping.search([('target', '=', member.id)]),
+            {'mirror_state': 'posted'})
         method = PaymentMethod(name="Clearing", company=companies[key],
             journal=cash, debit_account=account(key, '5121'),
             credit_account=account(key, '5121'))

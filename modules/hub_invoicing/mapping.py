@@ -1,8 +1,10 @@
 # This file is part of Pôle.
 """The explicit mapping of a source member's accounts and taxes to a
 target member's, which mirroring an inter-member invoice follows."""
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
-from trytond.pool import PoolMeta
+from trytond.model.exceptions import ValidationError
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import without_check_access
 
@@ -50,6 +52,21 @@ class Mapping(ModelSQL, ModelView):
     @staticmethod
     def default_mirror_state():
         return 'draft'
+
+    @classmethod
+    def validate(cls, mappings):
+        super().validate(mappings)
+        # SQL's UNIQUE lets NULLs repeat: one default mapping per target
+        defaults = [m for m in mappings if not m.source]
+        for mapping in defaults:
+            if cls.search([
+                        ('target', '=', mapping.target.id),
+                        ('source', '=', None),
+                        ('id', '!=', mapping.id),
+                        ], limit=1):
+                raise ValidationError(gettext(
+                        'hub_invoicing.msg_mapping_default_unique',
+                        member=mapping.target.rec_name))
 
     @fields.depends('target')
     def on_change_with_target_company(self, name=None):
@@ -117,3 +134,20 @@ class Member(metaclass=PoolMeta):
         domain=[('company', '=', Eval('company', -1))],
         help="The payment method (journal and clearing account) used to "
         "settle invoices between members.")
+
+    @classmethod
+    def onboard(cls, *args, **kwargs):
+        member = super().onboard(*args, **kwargs)
+        cls._onboard_mapping(member)
+        return member
+
+    @classmethod
+    def _onboard_mapping(cls, member):
+        """The new member's default mapping: the invoices of any member
+        mirrored on its default expense account (604), left in draft for
+        its review, so that the next billing run can bill it at once"""
+        Mapping = Pool().get('hub.invoicing.mapping')
+        with without_check_access():
+            Mapping(target=member, source=None, mirror_state='draft',
+                expense_account=cls._default_category_account(
+                    member.company, 'expense')).save()

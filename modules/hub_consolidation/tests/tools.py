@@ -65,7 +65,10 @@ def tax(member, name):
 def expense_mapping(member, code='604'):
     "The member takes the invoices of the others on code, posted at once"
     Mapping = Model.get('hub.invoicing.mapping')
-    mapping = Mapping(target=member, mirror_state='posted')
+    # Onboarding made it: mirrors in draft on 604
+    mapping, = Mapping.find(
+        [('target', '=', member.id), ('source', '=', None)])
+    mapping.mirror_state = 'posted'
     mapping.expense_account = account(member, code)
     mapping.save()
     return mapping

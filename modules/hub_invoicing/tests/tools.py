@@ -77,10 +77,12 @@ def new_invoice(atelier, customer, tax_name=SALE20, date=dt.date(2026, 3, 10)):
 
 
 def mapping(target, state='draft', taxes=(), expense='604'):
-    """The target's mapping: its expense account (604), the sales taxes
-    of the others (source, target)"""
+    """The target's default mapping, which onboarding made: its expense
+    account (604), the sales taxes of the others (source, target)"""
     Mapping = Model.get('hub.invoicing.mapping')
-    mapping = Mapping(target=target, mirror_state=state)
+    mapping, = Mapping.find(
+        [('target', '=', target.id), ('source', '=', None)])
+    mapping.mirror_state = state
     mapping.expense_account = account(target, expense)
     for source, target_ in taxes:
         tax_line = mapping.taxes.new()

@@ -78,8 +78,11 @@ class HubTodoTestCase(InsertionTestMixin, ModuleTestCase):
         atelier = self.onboard(
             "Atelier", '41234502700012', iban=IBAN_ATELIER, bic='AGRIFRPP')
         jardins = self.onboard("Jardins", '41234503500015')
-        Mapping(target=atelier, mirror_state='draft',
-            expense_account=self.account(atelier, '604')).save()
+        # (onboarding made Atelier's default mapping: drafts on 604)
+        mapping, = Mapping.search([('target', '=', atelier.id)])
+        self.assertEqual(
+            (mapping.mirror_state, mapping.expense_account.code),
+            ('draft', '604'))
 
         # Jardins invoices Atelier 300.00 on 10 March: the mirror waits
         # in Atelier's books

@@ -244,12 +244,18 @@ class PoleDemoTestCase(ModuleTestCase):
                 ("Recyclerie", 'in', dt.date(2026, 10, 31), 'posted',
                     D('3846.67')),
                 ])
+        # The members' default mappings, made at onboarding, now posted;
+        # the collective's left in draft
+        self.assertEqual(sorted((m.target.rec_name, m.mirror_state)
+                    for m in Mapping.search([])), [
+                ("Collectif", 'draft'), ("Jardins", 'posted'),
+                ("Recyclerie", 'posted')])
         # Once: a second build makes nothing more
         Demo.build_invoicing(members, today)
         self.assertEqual(
             (len(Invoice.search([])), len(Service.search([])),
                 len(Mapping.search([]))),
-            (4, 4, 2))
+            (4, 4, 3))
 
     def structure(self, name, kind, siret):
         "A member structure of kind, without its books"
