@@ -117,17 +117,34 @@ def _activate(modules):
             transaction.commit()
 
 
+def canonical(name):
+    """One cache name per set of modules activated: the modules named, less
+    those another one named depends on, sorted (test_tryton joins them in
+    the order given, tools sorts them: ['hub', 'insertion'] and
+    ['insertion'] activate the same modules, each would be built)"""
+    modules, sep, rest = name.partition('--')
+    names = set(filter(None, modules.split('-')))
+    try:
+        implied = set().union(
+            *(closure(m) - {m} for m in names)) if names else set()
+    except Exception:  # not a module name: left as it is
+        return name
+    return '-'.join(sorted(names - implied)) + sep + rest
+
+
 def install():
     "Wrap test_tryton's cache restore and backup (and tools' copies)"
     from trytond.tests import test_tryton, tools
     restore, backup = test_tryton.restore_db_cache, test_tryton.backup_db_cache
 
     def backup_db_cache(name):
+        name = canonical(name)
         result = backup(name)
         _register(name)
         return result
 
     def restore_db_cache(name):
+        name = canonical(name)
         if restore(name):
             _register(name)
             return True

@@ -149,6 +149,7 @@ def test_counsellor_refused(live):
 
 
 if __name__ == '__main__':
-    # insertion: the counsellor's role
-    build_main(['hub_consolidation', 'hub_invoicing', 'insertion'], _populate,
-        lock_tables=build_lock_tables)
+    # insertion: the counsellor's role; with the payroll, the modules of
+    # insertion_payroll's tests (one database cached for both)
+    build_main(['insertion_payroll', 'hub_invoicing', 'hub_consolidation'],
+        _populate, lock_tables=build_lock_tables)

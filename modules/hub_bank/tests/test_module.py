@@ -74,6 +74,8 @@ def onboard_wizard(name, siret, iban=None, bic=None):
 class HubBankTestCase(HubCompanyTestMixin, ModuleTestCase):
     "Test Hub Bank module"
     module = 'hub_bank'
+    # Its extra part (inter-member transfers), as test_transfer
+    extras = ['hub_invoicing']
 
 
     @with_transaction()

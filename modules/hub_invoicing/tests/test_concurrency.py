@@ -23,7 +23,8 @@ class ConcurrentPostingTestCase(unittest.TestCase):
         super().setUpClass()
         # Committed data: a database of its own, dropped afterwards
         drop_db()
-        activate_module('hub_invoicing')
+        # The module test's modules: one database cached for both
+        activate_module(['hub_invoicing', 'timesheet'])
 
     @classmethod
     def tearDownClass(cls):

@@ -16,9 +16,13 @@ from ..insertion import FIRST_NAMES
 class PoleDemoTestCase(ModuleTestCase):
     "Test Pôle Demo module"
     module = 'pole_demo'
-    # Every optional part of the demo
-    extras = ['hub_asset', 'hub_bank', 'hub_bookkeeping',
-        'hub_invoicing', 'insertion', 'insertion_payroll']
+    # Every module, as scripts/demo activates them: the demo's optional
+    # parts and the others beside (one database cached with the access
+    # matrix's)
+    extras = ['account_fr_association', 'hub_asset', 'hub_bank',
+        'hub_bookkeeping', 'hub_consolidation', 'hub_dunning',
+        'hub_einvoice', 'hub_funding', 'hub_invoicing', 'hub_payment',
+        'hub_todo', 'insertion', 'insertion_payroll']
 
     def onboard(self, members, start=dt.date(2026, 1, 1),
             end=dt.date(2026, 12, 31), chart='account_fr.root'):
