@@ -59,33 +59,52 @@ class Configuration(ModelSQL, ModelView):
 
     @classmethod
     def found_values(cls, company):
-        "The accounts of the company chart found by their PCG code"
+        """The accounts of the company chart found by their PCG code, else
+        their first open sub-account (741 under 74 in the association
+        chart: the French charts close 421, 437 or 74 to be detailed)"""
         pool = Pool()
         Account = pool.get('account.account')
         Journal = pool.get('account.journal')
-        codes = [c for _, c in DEFAULT_ACCOUNTS + OPTIONAL_ACCOUNTS]
-        accounts = {a.code: a for a in Account.search([
-                    ('company', '=', company.id),
-                    ('code', 'in', codes),
-                    ('type', '!=', None),
-                    ('closed', '!=', True),
-                    ])}
         values = {'company': company.id}
         for name, code in DEFAULT_ACCOUNTS + OPTIONAL_ACCOUNTS:
-            if code in accounts:
-                values[name] = accounts[code].id
+            accounts = Account.search([
+                    ('company', '=', company.id),
+                    ['OR', ('code', '=', code), ('code', 'like', code + '_%')],
+                    ('type', '!=', None),
+                    ('closed', '!=', True),
+                    ], order=[('code', 'ASC')], limit=1)
+            if accounts:
+                values[name] = accounts[0].id
         journals = Journal.search([('type', '=', 'general')], limit=1)
         if journals:
             values['journal'] = journals[0].id
         return values
 
     @classmethod
+    def _closed_account(cls, company, code):
+        "Whether company's chart has code as a closed account"
+        Account = Pool().get('account.account')
+        return bool(Account.search([
+                    ('company', '=', company.id),
+                    ('code', '=', code),
+                    ('closed', '=', True),
+                    ], limit=1))
+
+    @classmethod
     def get(cls, company):
-        "The configuration of the company, created with defaults if missing"
+        """The configuration of the company, created with defaults if
+        missing: the accounts of their PCG codes, their first open
+        sub-account or a new one under the closed account"""
+        Account = Pool().get('account.account')
         configs = cls.search([('company', '=', company.id)], limit=1)
         if configs:
             return configs[0]
         values = cls.found_values(company)
+        for name, code in DEFAULT_ACCOUNTS:
+            if name not in values and cls._closed_account(company, code):
+                # The sub-account the chart asks for, as an accountant
+                # opens it (4210 under 421), to be changed at will
+                values[name] = Account.open_account(company, code).id
         missing = [n for n, _ in DEFAULT_ACCOUNTS if n not in values]
         if missing or 'journal' not in values:
             raise PayrollPostError(gettext(

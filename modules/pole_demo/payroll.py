@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from sql.aggregate import Count, Sum
 
 from trytond.modules.insertion_payroll.common import (
-    CENT, DEFAULT_ACCOUNTS, month_end)
+    CENT, month_end)
 from trytond.modules.insertion_payroll.import_ import HOURS
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
@@ -127,21 +127,11 @@ class Demo(metaclass=PoolMeta):
 
     @classmethod
     def _payroll_configuration(cls, member):
-        """The payroll accounts of the member: the PCG codes, else the first
-        open sub-account (741 for 74 in the association chart), else a new
-        sub-account (4210: the French charts close 421)"""
-        pool = Pool()
-        Account = pool.get('account.account')
-        Configuration = pool.get('insertion.payroll.configuration')
-        company = member.company
-        if Configuration.search([('company', '=', company.id)], limit=1):
-            return
-        values = Configuration.found_values(company)
-        for name, code in DEFAULT_ACCOUNTS:
-            if name in values:
-                continue
-            values[name] = Account.open_account(company, code).id
-        Configuration.create([values])
+        """The payroll accounts of the member, as its first posting would
+        make them (insertion_payroll's configuration: the PCG codes, else
+        the first open sub-account, 741 for 74 in the association chart,
+        else a new one, 4210: the French charts close 421)"""
+        Pool().get('insertion.payroll.configuration').get(member.company)
 
     @classmethod
     def _payroll_staff(cls, member, start):

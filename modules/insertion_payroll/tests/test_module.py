@@ -127,6 +127,43 @@ class InsertionPayrollTestCase(InsertionTestMixin, ModuleTestCase):
         FiscalYear.create_period([fiscalyear])
 
     @with_transaction()
+    def test_configuration_french_charts(self):
+        """The configuration made at a member's first payroll posting on
+        the real charts, which close 421 and 74 to be detailed: their first
+        open sub-account (741 in the association chart), else a new one
+        under the closed account (4210, 740)"""
+        pool = Pool()
+        Account = pool.get('account.account')
+        Configuration = pool.get('insertion.payroll.configuration')
+        Member = pool.get('hub.member')
+        ModelData = pool.get('ir.model.data')
+        Template = pool.get('account.account.template')
+        year = (D(2026, 1, 1), D(2026, 12, 31))
+        codes = {}
+        for name, siret, template in [
+                ("Atelier", '41234502700012', 'account_fr.root'),
+                ("Jardins", '41234503500015', 'account_fr_association.root'),
+                ]:
+            template = Template(ModelData.get_id(*template.split('.')))
+            member = Member.onboard(name, siret, 'aci', template, *year)
+            config = Configuration.get(member.company)
+            codes[name] = [getattr(config, 'account_' + n).code for n in [
+                    'salary', 'bonus', 'employer', 'net', 'social', 'tax',
+                    'aid_income', 'aid_receivable']]
+            # Once: the second call finds it
+            self.assertEqual(Configuration.get(member.company), config)
+            net, = Account.search([('company', '=', member.company.id),
+                    ('code', '=', config.account_net.code)])
+            self.assertEqual((net.parent.code, net.name, net.type),
+                ('421', net.parent.name, net.parent.type))
+        self.assertEqual(codes, {
+                "Atelier": ['6411', '6413', '6451', '4210', '431', '4421',
+                    '740', '4417'],
+                "Jardins": ['6411', '6413', '6451', '4210', '431', '4421',
+                    '741', '4417'],
+                })
+
+    @with_transaction()
     def test_hand_worked_month(self):
         "An ACI month of 10 contracts: hours, ETP, aid and the journal entry"
         pool = Pool()
