@@ -67,8 +67,37 @@ def find_member(codes, name):
             buyer=name or '?', identifiers=', '.join(sorted(codes)) or '-'))
 
 
+def save_supplier(party):
+    """Save a supplier party made from a file: the identifiers that name an
+    establishment (party_siret's SIRET, required on an address) go on its
+    first address, made empty when the file gives none"""
+    pool = Pool()
+    Address = pool.get('party.address')
+    Identifier = pool.get('party.identifier')
+    placed = Identifier._type_addresses()
+    identifiers = list(getattr(party, 'identifiers', None) or [])
+    party.identifiers = [i for i in identifiers if i.type not in placed]
+    if not getattr(party, 'addresses', None):
+        party.addresses = [Address()]
+    party.save()
+    address = party.addresses[0]
+    Identifier.save([Identifier(party=party, address=address,
+                type=i.type, code=i.code)
+            for i in identifiers if i.type in placed])
+    return party
+
+
 class UBLInvoice(metaclass=PoolMeta):
     __name__ = 'edocument.ubl.invoice'
+
+    @classmethod
+    def _parse_2_supplier(cls, supplier_party, create=False):
+        # A new supplier's SIRET on its address (stock saves it without)
+        party = super()._parse_2_supplier(supplier_party, create=False)
+        if not party and create:
+            party = save_supplier(
+                cls._create_2_party(supplier_party.find('./{*}Party')))
+        return party
 
     @classmethod
     def _parse_2_company(cls, customer_party):
@@ -206,8 +235,27 @@ class CIIParser:
         if vat:
             identifiers.append(Identifier(type='eu_vat', code=vat))
         party.identifiers = identifiers
-        party.save()
-        return party
+        address = self.find('ram:PostalTradeAddress', seller)
+        if address is not None:
+            party.addresses = [self.address(address)]
+        return save_supplier(party)
+
+    def address(self, element):
+        "The party address of a CII PostalTradeAddress"
+        pool = Pool()
+        Address = pool.get('party.address')
+        Country = pool.get('country.country')
+        address = Address(
+            street_unstructured='\n'.join(filter(None, (
+                        self.text('ram:Line' + n, element)
+                        for n in ['One', 'Two', 'Three']))),
+            postal_code=self.text('ram:PostcodeCode', element),
+            city=self.text('ram:CityName', element))
+        if code := self.text('ram:CountryID', element):
+            countries = Country.search([('code', '=', code)], limit=1)
+            if countries:
+                address.country, = countries
+        return address
 
     def line(self, item, invoice, sign):
         pool = Pool()

@@ -25,6 +25,35 @@ NS = {
     }
 
 
+def public_buyer(seller):
+    """The Conseil départemental du Doubs, flagged for Chorus Pro (service
+    code DSI-ACHATS, engagement EJ-2026-0042), its SIRET on its invoice
+    address; the seller's address in Besançon, France (proteus)"""
+    from proteus import Model
+    Country = Model.get('country.country')
+    Party = Model.get('party.party')
+    france = Country(name="France", code='FR')
+    france.save()
+    address, = seller.company.party.addresses
+    address.street, address.postal_code, address.city = (
+        "12 rue des Ateliers", '25000', "Besançon")
+    address.country = france
+    address.save()
+    buyer = Party(name="Conseil départemental du Doubs")
+    buyer.chorus = True
+    buyer.chorus_service_code = 'DSI-ACHATS'
+    buyer.chorus_engagement = 'EJ-2026-0042'
+    buyer_address, = buyer.addresses
+    buyer_address.street, buyer_address.postal_code = (
+        "7 avenue de la Gare d'Eau", '25000')
+    buyer_address.city, buyer_address.country = "Besançon", france
+    buyer.save()
+    siret = buyer.identifiers.new(type='fr_siret', code='22500001700007')
+    siret.address, = buyer.addresses
+    buyer.save()
+    return buyer
+
+
 def validate(data, xsd):
     "The parsed XML of data once valid against the schema xsd"
     root = etree.fromstring(data)
