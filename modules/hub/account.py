@@ -13,18 +13,24 @@ class Account(metaclass=PoolMeta):
     __name__ = 'account.account'
 
     @classmethod
-    def open_account(cls, company, code):
-        """The first open account of company with code or under it, else a
-        new sub-account code + '0' of the closed account code (as French
-        charts close 421 or 74 to be detailed), for builders of data"""
+    def first_open_account(cls, company, code):
+        """The first open account of company with code or under it (741
+        under 74 in the association chart), else None"""
         accounts = cls.search([
                 ('company', '=', company.id),
                 ['OR', ('code', '=', code), ('code', 'like', code + '_%')],
                 ('type', '!=', None),
                 ('closed', '!=', True),
                 ], order=[('code', 'ASC')], limit=1)
-        if accounts:
-            return accounts[0]
+        return accounts[0] if accounts else None
+
+    @classmethod
+    def open_account(cls, company, code):
+        """The first open account of company with code or under it, else a
+        new sub-account code + '0' of the closed account code (as French
+        charts close 421 or 74 to be detailed), for builders of data"""
+        if account := cls.first_open_account(company, code):
+            return account
         parent, = cls.search([
                 ('company', '=', company.id), ('code', '=', code)])
         account = cls(company=company, parent=parent, code=code + '0',

@@ -67,14 +67,8 @@ class Configuration(ModelSQL, ModelView):
         Journal = pool.get('account.journal')
         values = {'company': company.id}
         for name, code in DEFAULT_ACCOUNTS + OPTIONAL_ACCOUNTS:
-            accounts = Account.search([
-                    ('company', '=', company.id),
-                    ['OR', ('code', '=', code), ('code', 'like', code + '_%')],
-                    ('type', '!=', None),
-                    ('closed', '!=', True),
-                    ], order=[('code', 'ASC')], limit=1)
-            if accounts:
-                values[name] = accounts[0].id
+            if account := Account.first_open_account(company, code):
+                values[name] = account.id
         journals = Journal.search([('type', '=', 'general')], limit=1)
         if journals:
             values['journal'] = journals[0].id
