@@ -1,10 +1,9 @@
 # This file is part of Pôle.
 """A member's chart of accounts copied, set-based, from another member's.
 
-Account's chart wizard creates ~1 235 accounts of the French chart through
-the ORM, each validated against its domains: 10 to 15 seconds per member.
 Every member made from the same template gets the same chart, so once one
-has it, the next ones copy its records made from templates (those with a
+has it (made by chart_template.py), the next ones copy its records made
+from templates (those with a
 ``template``) in a few INSERTs per table: account types, accounts (with
 their default taxes), taxes, tax codes and their lines, tax rules and their
 lines.  Each copy keeps its ``template`` link, so account's update chart
@@ -19,7 +18,7 @@ from templates are read-only in the client unless "Override Template" is
 checked, so they are what the wizard made (or what update chart made of
 them); a source with an overridden record, or whose template records
 reference records of its own not made from templates, is not copied: the
-previous one is tried, then the wizard runs.
+previous one is tried, then the chart is made from the templates.
 """
 from collections import defaultdict
 

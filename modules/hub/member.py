@@ -11,7 +11,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateTransition, StateView, \
     Wizard
 
-from . import chart
+from . import chart, chart_template
 from .exceptions import InvalidSIRET, MemberDatesError, OnboardingError
 from .lock import lock_tables
 
@@ -241,11 +241,13 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
         return company
 
     @classmethod
-    def _onboard_chart(cls, company, account_template, copy=True):
+    def _onboard_chart(cls, company, account_template, copy=True,
+            wizard=False):
         """Copy the chart of one of the last members made from
-        account_template (chart.py), else run account's own chart wizard,
-        as the accountant would; then the wizard's properties (default
-        receivable and payable accounts)"""
+        account_template (chart.py), else make it from the templates
+        (chart_template.py), else, or when wizard, run account's own chart
+        wizard; then the wizard's properties (default receivable and
+        payable accounts)"""
         pool = Pool()
         CreateChart = pool.get('account.create_chart', type='wizard')
         Account = pool.get('account.account')
@@ -253,21 +255,28 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
         sources = chart.source_companies(account_template, exclude=company)
         session_id, _, _ = CreateChart.create()
         try:
-            wizard = CreateChart(session_id)
-            wizard.account.company = company
-            wizard.account.account_template = account_template
-            copied = False
+            create = CreateChart(session_id)
+            create.account.company = company
+            create.account.account_template = account_template
+            made = False
             for source in (sources if copy else []):
                 try:
                     with Transaction().set_context(company=company.id):
                         chart.copy_chart(source, company)
-                    copied = True
+                    made = True
                     break
                 except chart.NotCopiable:
                     continue
-            if not copied:
-                wizard.transition_create_account()
-            defaults = wizard.default_properties(None)
+            if not made and not wizard:
+                try:
+                    with Transaction().set_context(company=company.id):
+                        chart_template.create_chart(company, account_template)
+                    made = True
+                except chart.NotCopiable:
+                    pass
+            if not made:
+                create.transition_create_account()
+            defaults = create.default_properties(None)
             for name, value in defaults.items():
                 if name != 'company' and value is not None:
                     defaults[name] = Account(value)
@@ -278,8 +287,8 @@ class Member(DeactivableMixin, ModelSQL, ModelView):
                         company, name.rsplit('_', 1)[1])
             defaults['company'] = company
             for name, value in defaults.items():
-                setattr(wizard.properties, name, value)
-            wizard.transition_create_properties()
+                setattr(create.properties, name, value)
+            create.transition_create_properties()
         finally:
             CreateChart.delete(session_id)
 

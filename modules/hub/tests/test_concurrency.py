@@ -96,9 +96,9 @@ class ConcurrentOnboardingTestCase(unittest.TestCase):
         self.check_charts(companies)
 
     def test_two_charts(self):
-        """Tryton's chart wizard run for two companies at the same time: new
-        charts go at the end of the nested set, each in its own rows, so
-        only the lock keeps them from taking the same places"""
+        """Charts made from the templates for two companies at the same
+        time: new charts go at the end of the nested set, each in its own
+        rows, so only the lock keeps them from taking the same places"""
         companies = {}  # by name: a restarted transaction sets it again
 
         def company(pool, name, siret):

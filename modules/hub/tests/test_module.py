@@ -1,9 +1,9 @@
 # This file is part of Pôle.
 import datetime as dt
 
-from trytond.modules.hub.tests.tools import HubCompanyTestMixin, create_company
+from trytond.modules.hub.tests.tools import (
+    HubCompanyTestMixin, chart_snapshot, create_company)
 from trytond.modules.currency.tests import create_currency
-from trytond.model import fields
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -172,7 +172,8 @@ class HubTestCase(HubCompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_chart_copy(self):
-        "A chart copied from a member's equals the wizard's, update runs"
+        """A chart made from the templates and one copied from a member's
+        equal the wizard's, translations included; update chart runs"""
         pool = Pool()
         Member = pool.get('hub.member')
         Account = pool.get('account.account')
@@ -183,68 +184,33 @@ class HubTestCase(HubCompanyTestMixin, ModuleTestCase):
         template = Template(ModelData.get_id('account_fr', 'root'))
         year = dict(fiscalyear_start=dt.date(2026, 1, 1),
             fiscalyear_end=dt.date(2026, 12, 31))
-        # No member before the first: account's wizard makes its chart
+        # No member before the first: its chart is made from the templates
         first = Member.onboard("Atelier Premier", '41234504300019', 'aci',
             template, **year)
         # The second's is copied from the first's
         second = Member.onboard("Jardin Second", '41234505000014', 'aci',
             template, **year)
+        # account's own wizard, for a company of no member
+        witness = Member._onboard_company(
+            "Témoin", '41234506800008', None, None, None, None)
+        Member._onboard_chart(witness, template, copy=False, wizard=True)
 
-        def chart(company):
-            """{model: {template id: values}} of company's chart, references
-            to chart records by their template, audit columns, ids and
-            the places in the nested set apart"""
-            result = {}
-            templates = {}
-            for name, owner in CHART_MODELS:
-                Model = pool.get(name)
-                domain = ([('company', '=', company.id)] if owner is None
-                    else [(owner + '.company', '=', company.id)])
-                records = Model.search(domain + [('template', '!=', None)])
-                templates[name] = {r.id: r.template.id for r in records}
-                result[name] = records
-            snapshot = {}
-            for name, records in result.items():
-                Model = pool.get(name)
-                values = {}
-                for record in records:
-                    row = {}
-                    for fname, field in Model._fields.items():
-                        if fname in {'id', 'create_uid', 'create_date',
-                                'write_uid', 'write_date', 'company', 'left',
-                                'right'} or isinstance(field, (
-                                    fields.Function, fields.One2Many)):
-                            continue
-                        value = getattr(record, fname)
-                        target = getattr(field, 'model_name', None)
-                        if isinstance(field, fields.Many2Many):
-                            value = sorted(templates[target][v.id]
-                                if target in templates else v.id
-                                for v in value)
-                        elif value is not None and target in templates:
-                            value = templates[target][value.id]
-                        elif hasattr(value, 'id'):
-                            value = value.id
-                        row[fname] = value
-                    if name == 'account.account':
-                        # the size of its subtree in the nested set
-                        row['size'] = record.right - record.left
-                    values[record.template.id] = row
-                snapshot[name] = values
-            return snapshot
-
-        made = chart(first.company)
-        copied = chart(second.company)
+        made = chart_snapshot(witness)
         self.assertGreater(len(made['account.account']), 1000)
         self.assertGreater(len(made['account.tax']), 0)
-        for name, _ in CHART_MODELS:
-            self.assertEqual(copied[name], made[name], name)
-        self.assertEqual(
-            len(Account.search([('company', '=', second.company.id)])),
-            len(made['account.account']))
+        # the ORM writes the translations of the taxes' descriptions
+        self.assertGreater(sum(len(v['translations'])
+                for v in made['account.tax'].values()), 50)
+        for company in [first.company, second.company]:
+            other = chart_snapshot(company)
+            for name, _ in CHART_MODELS:
+                self.assertEqual(other[name], made[name], name)
+            self.assertEqual(
+                len(Account.search([('company', '=', company.id)])),
+                len(made['account.account']))
         cursor = Transaction().connection.cursor()
         self.assertEqual(nested_set_errors(cursor), [])
-        for company in [first.company, second.company]:
+        for company in [first.company, second.company, witness]:
             with Transaction().set_context(company=company.id):
                 config = Configuration(1)
                 self.assertEqual(config.default_account_receivable.company,
@@ -252,21 +218,22 @@ class HubTestCase(HubCompanyTestMixin, ModuleTestCase):
                 self.assertEqual(config.default_account_receivable.code,
                     '4111')
 
-        # Stock update chart runs on the copy and changes nothing
-        root, = Account.search([
-                ('company', '=', second.company.id), ('parent', '=', None)])
-        session_id, _, _ = UpdateChart.create()
-        update = UpdateChart(session_id)
-        update.start.account = root
-        self.assertEqual(update.transition_update(), 'succeed')
-        UpdateChart.delete(session_id)
-        # the copies were never written: a write is a change update made
-        for name, owner in CHART_MODELS:
-            prefix = '' if owner is None else owner + '.'
-            self.assertEqual(pool.get(name).search([
-                        (prefix + 'company', '=', second.company.id),
-                        ('write_date', '!=', None),
-                        ]), [], name)
+        # Stock update chart runs on both and changes nothing
+        for company in [first.company, second.company]:
+            root, = Account.search([
+                    ('company', '=', company.id), ('parent', '=', None)])
+            session_id, _, _ = UpdateChart.create()
+            update = UpdateChart(session_id)
+            update.start.account = root
+            self.assertEqual(update.transition_update(), 'succeed')
+            UpdateChart.delete(session_id)
+            # never written: a write is a change update made
+            for name, owner in CHART_MODELS:
+                prefix = '' if owner is None else owner + '.'
+                self.assertEqual(pool.get(name).search([
+                            (prefix + 'company', '=', company.id),
+                            ('write_date', '!=', None),
+                            ]), [], name)
         self.assertEqual(nested_set_errors(cursor), [])
 
 del ModuleTestCase

@@ -4,10 +4,13 @@ companies are in a test currency; the scenarios onboard members by the
 wizard."""
 import datetime as dt
 import time
+from collections import defaultdict
 
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.company.tests import create_company as _create_company
 from trytond.modules.currency.tests import create_currency
+from trytond.modules.hub.chart import CHART_MODELS
+from trytond.model import fields
 from trytond.pool import Pool
 
 from proteus import Model, Wizard
@@ -45,6 +48,60 @@ def french_chart():
     ModelData = pool.get('ir.model.data')
     Template = pool.get('account.account.template')
     return Template(ModelData.get_id('account_fr', 'root'))
+
+
+def chart_snapshot(company):
+    """{model: {template id: values}} of company's chart, references to
+    chart records by their template, audit columns, ids and the places in
+    the nested set apart, with the records' translations"""
+    pool = Pool()
+    Translation = pool.get('ir.translation')
+    result = {}
+    templates = {}
+    for name, owner in CHART_MODELS:
+        Chart = pool.get(name)
+        domain = ([('company', '=', company.id)] if owner is None
+            else [(owner + '.company', '=', company.id)])
+        records = Chart.search(domain + [('template', '!=', None)])
+        templates[name] = {r.id: r.template.id for r in records}
+        result[name] = records
+    snapshot = {}
+    for name, records in result.items():
+        Chart = pool.get(name)
+        values = {}
+        translations = defaultdict(list)
+        for t in Translation.search([
+                    ('name', 'like', name + ',%'),
+                    ('type', '=', 'model'),
+                    ('res_id', 'in', [r.id for r in records]),
+                    ]):
+            translations[t.res_id].append((t.name, t.lang, t.src,
+                    t.value, bool(t.fuzzy), t.module))
+        for record in records:
+            row = {'translations': sorted(translations[record.id])}
+            for fname, field in Chart._fields.items():
+                if fname in {'id', 'create_uid', 'create_date',
+                        'write_uid', 'write_date', 'company', 'left',
+                        'right'} or isinstance(field, (
+                            fields.Function, fields.One2Many)):
+                    continue
+                value = getattr(record, fname)
+                target = getattr(field, 'model_name', None)
+                if isinstance(field, fields.Many2Many):
+                    value = sorted(templates[target][v.id]
+                        if target in templates else v.id
+                        for v in value)
+                elif value is not None and target in templates:
+                    value = templates[target][value.id]
+                elif hasattr(value, 'id'):
+                    value = value.id
+                row[fname] = value
+            if name == 'account.account':
+                # the size of its subtree in the nested set
+                row['size'] = record.right - record.left
+            values[record.template.id] = row
+        snapshot[name] = values
+    return snapshot
 
 
 def onboard_member(name, siret, kind='aci', start=dt.date(2026, 1, 1),
