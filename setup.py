@@ -29,7 +29,9 @@ def depends(name):
 
 requires = {
     f'trytond{SERIES}', f'proteus{SERIES}', 'python-sql>=1.5',
-    'python-stdnum', 'polib'}
+    'python-stdnum', 'polib',
+    # the countries of the demo (Tryton's trytond_import_countries reads it)
+    'pycountry'}
 for name in MODULES:
     requires.update(
         'trytond-%s%s' % (dep.replace('_', '-'), SERIES)

@@ -1,9 +1,14 @@
 # This file is part of Pôle.
 import datetime as dt
+import gettext
+
+import pycountry
 
 from trytond.model import Model
 from trytond.modules.hub.member import ONBOARDING_LOCK_TABLES
 from trytond.pool import Pool
+from trytond.tools import remove_forbidden_chars
+from trytond.transaction import Transaction
 
 # What a build locks (onboarding, then posting moves): its transaction takes
 # them from the start, or each restarts the whole build.
@@ -80,17 +85,28 @@ class Demo(Model):
 
     @classmethod
     def build_france(cls):
-        """France, created if missing: Tryton ships no country, and its
-        trytond_import_countries needs pycountry, which is not installed;
-        the demo's addresses are all French"""
-        Country = Pool().get('country.country')
-        countries = Country.search([('code', '=', 'FR')], limit=1)
-        if countries:
-            france, = countries
-        else:
-            france = Country(name="France", code='FR', code3='FRA',
-                code_numeric='250')
-            france.save()
+        """Every country of ISO 3166-1 (pycountry, as Tryton's
+        trytond_import_countries reads it, without the subdivisions),
+        named in English and translated into French, those missing only;
+        return France, where the demo's members are"""
+        pool = Pool()
+        Country = pool.get('country.country')
+        french = gettext.translation(
+            'iso3166-1', pycountry.LOCALES_DIR, languages=['fr'])
+        known = {c.code for c in Country.search([])}
+        missing = [c for c in pycountry.countries if c.alpha_2 not in known]
+        if missing:
+            with Transaction().set_context(language='en'):
+                countries = Country.create([{
+                            'name': remove_forbidden_chars(c.name),
+                            'code': c.alpha_2, 'code3': c.alpha_3,
+                            'code_numeric': c.numeric,
+                            } for c in missing])
+            with Transaction().set_context(language='fr'):
+                Country.write(*[x for country, c in zip(countries, missing)
+                        for x in ([country], {'name': remove_forbidden_chars(
+                                    french.gettext(c.name))})])
+        france, = Country.search([('code', '=', 'FR')])
         return france
 
     @classmethod

@@ -9,6 +9,7 @@ from trytond.modules.company.tests import set_company
 from trytond.modules.hub.tests.tools import create_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from ..insertion import FIRST_NAMES
 
@@ -39,7 +40,8 @@ class PoleDemoTestCase(ModuleTestCase):
 
     @with_transaction()
     def test_demo_france(self):
-        "The demo creates France once, which the wizard then proposes"
+        """The demo creates every country once, named in French, and the
+        wizard proposes France"""
         pool = Pool()
         Demo = pool.get('hub.demo')
         Country = pool.get('country.country')
@@ -47,11 +49,21 @@ class PoleDemoTestCase(ModuleTestCase):
         self.assertIsNone(OnboardStart.default_country())
 
         france = Demo.build_france()
+        count = Country.search([], count=True)
         self.assertEqual(Demo.build_france(), france)
-        self.assertEqual(
-            [(c.code, c.name) for c in Country.search([])],
-            [('FR', "France")])
+        self.assertEqual(Country.search([], count=True), count)
+        self.assertGreater(count, 240)
         self.assertEqual(OnboardStart.default_country(), france.id)
+        with Transaction().set_context(language='fr'):
+            self.assertEqual(
+                [(c.code3, c.name) for c in Country.search(
+                            [('code', 'in', ['DE', 'BE', 'FR'])],
+                            order=[('code', 'ASC')])],
+                [('BEL', "Belgique"), ('DEU', "Allemagne"),
+                    ('FRA', "France")])
+        with Transaction().set_context(language='en'):
+            self.assertEqual(Country(Country.search(
+                        [('code', '=', 'DE')])[0].id).name, "Germany")
 
         members = Demo.build_members([{
                     'key': 'jardins', 'name': "Les Jardins du Val",
@@ -60,7 +72,6 @@ class PoleDemoTestCase(ModuleTestCase):
                     }], dt.date(2026, 11, 22))
         address, = members['jardins'].company.party.addresses
         self.assertEqual(address.country, france)
-        self.assertEqual(Country.search([]), [france])
 
     @with_transaction()
     def test_demo_bank(self):
