@@ -20,8 +20,10 @@ wizard and report of the database:
 """
 from trytond.i18n import gettext
 from trytond.model import ModelSQL
+from trytond.model.modelstorage import EvalEnvironment
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.transaction import (
     Transaction, check_access, without_check_access)
 
@@ -180,8 +182,26 @@ class WizardAccessMixin:
                 if field is None or field._type not in _RELATIONAL:
                     continue
                 value = value if isinstance(value, (list, tuple)) else [value]
-                for model, ids in _ids_by_model(field, value).items():
-                    check_read(model, ids)
+                # read as the form's field reads: in the member's books it
+                # points into (hub_company, res.user get_companies)
+                with Transaction().set_context(
+                        _hub_field_context(View, field, values)):
+                    for model, ids in _ids_by_model(field, value).items():
+                        check_read(model, ids)
+
+
+def _hub_field_context(View, field, values):
+    "The hub_company of field's context, evaluated on the form's values"
+    if 'hub_company' not in (field.context or {}):
+        return {}
+    try:
+        record = View(**{k: v for k, v in values.items()
+                if k in View._fields and not isinstance(v, (list, dict))})
+        context = PYSONDecoder(EvalEnvironment(record, View)).decode(
+            PYSONEncoder().encode(field.context))
+    except Exception:
+        return {}
+    return {'hub_company': context.get('hub_company')}
 
 
 class ReportAccessMixin:

@@ -12,6 +12,24 @@ class User(metaclass=PoolMeta):
     __name__ = 'res.user'
 
     @classmethod
+    def get_companies(cls):
+        """Also the company of the context's hub_company when it is one of
+        the user's: a field pointing into another member's books (its
+        periods, its fiscal years) searches and reads them there, as if the
+        user had switched to it; nothing for a company not given to him"""
+        transaction = Transaction()
+        companies = super().get_companies()
+        company = transaction.context.get('hub_company')
+        if (isinstance(company, int) and company not in companies
+                and '_companies' not in transaction.context
+                and transaction.user):
+            with without_check_access():
+                given = {c.id for c in cls(transaction.user).companies}
+            if company in given:
+                companies = [*companies, company]
+        return companies
+
+    @classmethod
     def set_preferences(cls, values):
         # Stock writes the current company and employee without checking
         # them against the user's own: refuse another member's.

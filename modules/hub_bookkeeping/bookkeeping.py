@@ -4,7 +4,7 @@ from trytond.model import ModelView, fields
 from trytond.modules.company import CompanyReport
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateReport, StateTransition, StateView, \
     Wizard
 
@@ -165,6 +165,8 @@ class TrialBalanceStart(MemberReportStartMixin, ModelView):
             ('company', '=', Eval('company', -1)),
             ('type', '=', 'standard'),
             ],
+        # searched in the member's books, whatever the current company
+        context={'hub_company': Eval('company', -1)}, depends={'company'},
         help="Shown beside the period just before it.")
     format = fields.Selection([
             ('ods', "Spreadsheet (ODS)"),
@@ -217,7 +219,27 @@ class TrialBalancePrint(MemberPeriodPrintMixin, Wizard):
         return report.action.get_action_value(), data
 
 
-class TrialBalance(CompanyReport):
+class MemberReport(CompanyReport):
+    """A report of a member's books (data['id'] the member): its records
+    are read in its books (hub_company), whatever the current company, as
+    the form's fields pointing there read them; get_context checks the
+    user's access to the member first"""
+
+    @classmethod
+    def execute(cls, ids, data):
+        Member = Pool().get('hub.member')
+        context = {}
+        member_id = (data or {}).get('id')
+        if isinstance(member_id, int):
+            with without_check_access():
+                members = Member.search([('id', '=', member_id)])
+            if members:
+                context['hub_company'] = members[0].company.id
+        with Transaction().set_context(context):
+            return super().execute(ids, data)
+
+
+class TrialBalance(MemberReport):
     "Trial balance of a member for a period beside the previous period"
     __name__ = 'hub.bookkeeping.trial_balance'
 

@@ -189,13 +189,15 @@ class Member(metaclass=PoolMeta):
     @classmethod
     def check_report_access(cls, member, period=None, fiscalyear=None):
         """A report of member's books (a period or fiscal year of them):
-        refused unless the user works in its company now (res.user
-        get_companies(), what the record rules allow), as the wizards and
-        a report's data are not checked by Tryton"""
+        refused unless its company is given to the user (res.user
+        get_companies() with the member's hub_company: what the record
+        rules allow in its books), as the wizards and a report's data are
+        not checked by Tryton"""
         pool = Pool()
         User = pool.get('res.user')
-        if (Transaction().user
-                and member.company.id not in User.get_companies()):
+        with Transaction().set_context(hub_company=member.company.id):
+            companies = User.get_companies()
+        if Transaction().user and member.company.id not in companies:
             raise AccessError(gettext(
                     'hub_bookkeeping.msg_no_company_access',
                     member=member.rec_name))

@@ -17,13 +17,12 @@ from sql.operators import Like
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.modules.company import CompanyReport
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
-from .bookkeeping import MemberReportStartMixin
+from .bookkeeping import MemberReport, MemberReportStartMixin
 from .exceptions import BookkeepingError
 
 # Indentation of a type under its parent in the printed statement
@@ -320,9 +319,11 @@ class StatementStart(MemberReportStartMixin, ModelView):
     "Statements of a member"
     __name__ = 'hub.bookkeeping.statement.start'
 
+    # searched in the member's books, whatever the current company
     fiscalyear = fields.Many2One(
         'account.fiscalyear', "Fiscal Year", required=True,
         domain=[('company', '=', Eval('company', -1))],
+        context={'hub_company': Eval('company', -1)}, depends={'company'},
         help="Shown beside the previous fiscal year.")
     period = fields.Many2One(
         'account.period', "Period",
@@ -330,6 +331,7 @@ class StatementStart(MemberReportStartMixin, ModelView):
             ('fiscalyear', '=', Eval('fiscalyear', -1)),
             ('type', '=', 'standard'),
             ],
+        context={'hub_company': Eval('company', -1)}, depends={'company'},
         help="Leave empty for the whole fiscal year.\n"
         "A period is shown beside the period just before it.")
     format = fields.Selection([
@@ -347,10 +349,12 @@ class StatementStart(MemberReportStartMixin, ModelView):
         if self.member and (not self.fiscalyear
                 or self.fiscalyear.company != self.member.company):
             # The fiscal year of today, if the member has one
-            years = FiscalYear.search([
-                    ('company', '=', self.member.company.id),
-                    ('start_date', '<=', Pool().get('ir.date').today()),
-                    ], order=[('start_date', 'DESC')], limit=1)
+            with Transaction().set_context(
+                    hub_company=self.member.company.id):
+                years = FiscalYear.search([
+                        ('company', '=', self.member.company.id),
+                        ('start_date', '<=', Pool().get('ir.date').today()),
+                        ], order=[('start_date', 'DESC')], limit=1)
             self.fiscalyear = years[0] if years else None
             self.period = None
 
@@ -388,7 +392,7 @@ class StatementPrint(Wizard):
         return action, data
 
 
-class Statement(CompanyReport):
+class Statement(MemberReport):
     "Income statement and balance sheet of a member beside the previous period"
     __name__ = 'hub.bookkeeping.statement'
 

@@ -18,14 +18,14 @@ from sql.operators import Like
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.modules.company import CompanyReport
 from trytond.modules.hub.format import format_amount, format_date
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
-from .bookkeeping import MemberPeriodPrintMixin, MemberReportStartMixin
+from .bookkeeping import (
+    MemberPeriodPrintMixin, MemberReport, MemberReportStartMixin)
 from .exceptions import BookkeepingError
 
 # Stored in French whatever the user's language: the books, their FEC and
@@ -256,7 +256,9 @@ class CA3Start(MemberReportStartMixin, ModelView):
         domain=[
             ('company', '=', Eval('company', -1)),
             ('type', '=', 'standard'),
-            ])
+            ],
+        # searched in the member's books, whatever the current company
+        context={'hub_company': Eval('company', -1)}, depends={'company'})
 
 
 class CA3Print(MemberPeriodPrintMixin, Wizard):
@@ -285,7 +287,7 @@ CA3_ROWS = [
     ]
 
 
-class CA3(CompanyReport):
+class CA3(MemberReport):
     "CA3 VAT summary of a member for a period"
     __name__ = 'hub.bookkeeping.ca3'
 

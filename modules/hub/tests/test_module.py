@@ -4,6 +4,8 @@ import datetime as dt
 from trytond.modules.hub.tests.tools import (
     HubCompanyTestMixin, chart_snapshot, create_company)
 from trytond.modules.currency.tests import create_currency
+from trytond.model.exceptions import AccessError
+from trytond.modules.account.tests.test_module import get_fiscalyear
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -113,6 +115,77 @@ class HubTestCase(HubCompanyTestMixin, ModuleTestCase):
             ['[["company", "in", {"__class__": "Eval", "d": [], '
                 '"v": "companies"}]]'])
 
+
+    @with_transaction()
+    def test_companies_of_a_field_context(self):
+        """hub_company in the context adds one of the user's companies to
+        those the record rules allow (a field pointing into another
+        member's books); never a company not given to the user"""
+        pool = Pool()
+        User = pool.get('res.user')
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+        alpha, beta, gamma = (
+            create_company(n) for n in ["Alpha", "Beta", "Gamma"])
+        user, = User.create([{'login': 'claire', 'name': "Claire",
+                    'companies': [('add', [alpha.id, beta.id])],
+                    'company': alpha.id, 'company_filter': 'one'}])
+        # an employee in each: records under the companies' rule
+        for company in [alpha, beta, gamma]:
+            party, = Party.create([{'name': "Staff " + company.rec_name}])
+            Employee.create([{'party': party.id, 'company': company.id}])
+        transaction = Transaction()
+        with transaction.set_user(user.id), \
+                transaction.set_context(_check_access=True):
+            def visible(**context):
+                with transaction.set_context(context):
+                    return (list(User.get_companies()), sorted(
+                            e.company.rec_name
+                            for e in Employee.search([])))
+            self.assertEqual(visible(), ([alpha.id], ["Alpha"]))
+            self.assertEqual(visible(hub_company=beta.id),
+                ([alpha.id, beta.id], ["Alpha", "Beta"]))
+            self.assertEqual(visible(hub_company=gamma.id),
+                ([alpha.id], ["Alpha"]))
+            self.assertEqual(visible(hub_company=-1), ([alpha.id], ["Alpha"]))
+
+    @with_transaction()
+    def test_period_names_of_given_companies(self):
+        """The name (only) of a period or fiscal year of one of the user's
+        companies is read whatever the current company, as the web client
+        reads a chosen record's name; nothing of a company not given"""
+        pool = Pool()
+        User = pool.get('res.user')
+        FiscalYear = pool.get('account.fiscalyear')
+        Period = pool.get('account.period')
+        companies = [create_company(n) for n in ["Alpha", "Beta", "Gamma"]]
+        alpha, beta, gamma = companies
+        user, = User.create([{'login': 'claire', 'name': "Claire",
+                    'companies': [('add', [alpha.id, beta.id])],
+                    'company': alpha.id, 'company_filter': 'one'}])
+        years = {}
+        for company in companies:
+            year = get_fiscalyear(company, today=dt.date(2026, 6, 1))
+            year.save()
+            FiscalYear.create_period([year])
+            years[company.rec_name] = year
+        march = {name: Period.search([('fiscalyear', '=', y.id),
+                    ('start_date', '=', dt.date(2026, 3, 1))])[0]
+            for name, y in years.items()}
+        transaction = Transaction()
+        with transaction.set_user(user.id), \
+                transaction.set_context(_check_access=True):
+            self.assertEqual(Period.read([march['Beta'].id], ['rec_name']),
+                [{'id': march['Beta'].id, 'rec_name': march['Beta'].name}])
+            self.assertEqual(
+                FiscalYear.read([years['Beta'].id], ['rec_name'])[0][
+                    'rec_name'], '2026')
+            for model, ids, names in [
+                    (Period, [march['Beta'].id], ['rec_name', 'start_date']),
+                    (Period, [march['Gamma'].id], ['rec_name']),
+                    (FiscalYear, [years['Gamma'].id], ['rec_name'])]:
+                with self.assertRaises(AccessError):
+                    model.read(ids, names)
 
     @with_transaction()
     def test_account_nested_set(self):
