@@ -985,6 +985,21 @@ def test_director_opens_dashboard(client):
             results[name]), rows
         assert shown["Trésorerie", name] == _amount(cash[name]), rows
     assert shown["Résultat de l'exercice à date", "Total"] == _amount(total)
+    # Compared with last year to the same date: the demo's books of last
+    # year (closed on 31 December, after that date)
+    try:
+        last = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        last = today.replace(year=today.year - 1, day=28)
+    previous = _balances(server, ['6', '7'], last.replace(month=1, day=1),
+        last, -1)
+    assert previous.get('Les Jardins du Val'), previous
+    assert _spaces(client.visible(f'{MODAL}//input[@name="result_previous"]'
+            ).get_attribute('value')) == _amount(sum(previous.values()))
+    compared = {(r[0], r[1]): r[3] for r in rows}
+    for name in names:
+        assert compared["Résultat de l'exercice à date", name] == _amount(
+            previous.get(name, Decimal(0))), rows
     assert shown["Trésorerie", "Total"] == _amount(sum(cash.values()))
     # Each inter-member balance shows from both sides, opposite
     balances = {k: v for k, v in shown.items()
@@ -1170,6 +1185,11 @@ def test_accountant_posts_inter_member_invoice_and_opens_mirror(client):
     assert row[i - 1].startswith(f'A{today.year}-'), row
     assert row[i + 1:i + 4] == [
         _date(client.server, today), collective, '136,50\n€'], row
+    # The member's column, shown by default: the company filter "Toutes"
+    # mixes the members' invoices
+    assert "Société" in client.texts(f'{TAB}//thead//th'), client.texts(
+        f'{TAB}//thead//th')
+    assert jardins in row, row
     client.visible(
         f'{TAB}//tbody/tr/td[normalize-space(.)="{number}"]').click()
     client.clickable(f'{TAB}//button[@id="switch_"]').click()
@@ -1263,6 +1283,7 @@ def test_accountant_onboards_member_and_opens_it(client):
     _settle(client)
     _screenshot(client.driver, 'accountant-onboard-2-member')
 
+
     # Another member opened from the list, the collective still current
     client.open_tab("Pôle", "Associations membres")
     client.wait.until(lambda d: any(
@@ -1279,6 +1300,98 @@ def test_accountant_onboards_member_and_opens_it(client):
         f' - {collective} [EUR]')
     _settle(client)
     _screenshot(client.driver, 'accountant-onboard-3-other-member')
+
+    # In the new member's books, its inter-member mapping, made by the
+    # onboarding: every member's invoices to it mirrored as drafts to
+    # review, on its 604
+    client.switch_company(name)
+    client.open_tab("Pôle", "Facturation entre membres",
+        "Correspondances entre membres")
+    client.wait.until(lambda d: any(r[0] == name for r in client.rows()))
+    mapping, = [r for r in client.rows() if r[0] == name]
+    assert mapping[1:3] == ['', "Brouillon, à vérifier"], mapping
+    assert mapping[3].startswith('604'), mapping
+    _screenshot(client.driver, 'accountant-onboard-4-mapping')
+
+
+# The posted lines of a member (structure.name) with their move, period and
+# account
+_MEMBER_LINES = """
+        FROM account_move_line AS line
+        JOIN account_move AS move ON move.id = line.move
+        JOIN account_period AS period ON period.id = move.period
+        JOIN account_account AS account ON account.id = line.account
+        JOIN company_company AS company ON company.id = move.company
+        JOIN party_party AS structure ON structure.id = company.party"""
+
+
+@_journey('accountant-trial-balance')
+def test_accountant_prints_another_members_trial_balance(client):
+    """The accountant, the collective current, prints the trial balance of
+    Les Jardins du Val as a spreadsheet: the member's own periods offered,
+    its bank's opening balance, debit, credit and closing balance as SQL
+    sums its posted lines, numbers the spreadsheet can add"""
+    import zipfile
+    from xml.etree import ElementTree
+    from selenium.webdriver.support.ui import Select
+    server = client.server
+    collective, jardins = (
+        m['name'] for m in server['definition']['members'][:2])
+    # The period of the garden whose bank moved most
+    (period, start, bank), = _query(server, f"""
+        SELECT period.name, period.start_date, account.code {_MEMBER_LINES}
+        WHERE structure.name = ? AND move.state = 'posted'
+            AND period.type = 'standard' AND account.code LIKE '512%'
+        GROUP BY period.id, period.name, period.start_date, account.code
+        ORDER BY COUNT(*) DESC, period.start_date DESC LIMIT 1""", jardins)
+    lines = _query(server, f"""
+        SELECT move.date < ?, line.debit, line.credit {_MEMBER_LINES}
+        WHERE structure.name = ? AND move.state = 'posted'
+            AND account.code = ?
+            AND (move.date < ? OR period.name = ?)""",
+        start, jardins, bank, start, period)
+    def number(value):
+        return Decimal(value.decode() if isinstance(value, bytes)
+            else str(value or 0))
+    opening = sum((number(d) - number(c) for before, d, c in lines
+            if before), Decimal(0))
+    debit = sum((number(d) for before, d, _ in lines if not before),
+        Decimal(0))
+    credit = sum((number(c) for before, _, c in lines if not before),
+        Decimal(0))
+    assert debit or credit
+
+    client.login(client.user('comptable'))
+    client.switch_company(collective)
+    client.open_menu("Pôle", "Tenue des comptes", "Balance d'un membre")
+    client.pick('member', 'Jardins', jardins, where=MODAL)
+    # The garden's periods, although the collective is current
+    client.pick('period', period, period, where=MODAL)
+    assert Select(client.visible(f'{MODAL}//select[@name="format"]')
+        ).first_selected_option.text == "Tableur (ODS)"
+    _screenshot(client.driver, 'accountant-trial-balance-1-wizard')
+    client.clickable(f'{MODAL}//button[contains(., "Imprimer")]').click()
+    path = client.download("Balance")
+    assert path.suffix == '.ods', path
+    shutil.copyfile(path, SCREENSHOTS / 'accountant-trial-balance.ods')
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read('content.xml'))
+    ns = {
+        'table': 'urn:oasis:names:tc:opendocument:xmlns:table:1.0',
+        'office': 'urn:oasis:names:tc:opendocument:xmlns:office:1.0',
+        }
+    value = '{%s}value' % ns['office']
+    rows = [[(cell.get(value), ''.join(cell.itertext()))
+            for cell in row.findall('table:table-cell', ns)]
+        for row in root.iter('{%s}table-row' % ns['table'])]
+    texts = [' '.join(t for _, t in row) for row in rows]
+    assert any(jardins in t for t in texts), texts[:5]
+    assert any(period in t for t in texts), texts[:5]
+    row, = [r for r in rows if r and r[0][1] == bank]
+    # opening, debit, credit, closing: numbers (office:value), not texts
+    assert [Decimal(v) for v, _ in row[2:6]] == [
+        opening, debit, credit, opening + debit - credit], row
+    client.wait.until(lambda d: not client.texts(MODAL))
 
 
 def _type_date(client, name, text):

@@ -12,6 +12,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 CENT = Decimal('0.01')
+# Last year's monthly income against this year's: a comparison with figures
+PREVIOUS_RATE = Decimal('0.9')
 # (key of the amount, description, accounts to credit in order, monthly):
 # the opening funds once (an association's first net position, a SCOP's
 # capital), the yearly sales and subsidies in twelve months
@@ -32,22 +34,46 @@ class Demo(metaclass=PoolMeta):
         values = {v['key']: v['income'] for v in definition['members']
             if v.get('income')}
         result['income'] = cls.build_income(result['members'], values, today)
+        result['previous_income'] = cls.build_previous_income(
+            result['members'], values, today)
         return result
 
     @classmethod
     def build_income(cls, members, values, today):
         """Post each member's opening funds, and its yearly income in twelve
         monthly moves, on the bank; return the income posted"""
+        last = today.replace(day=1) - relativedelta(months=1)
+        months = [last - relativedelta(months=i) for i in range(11, -1, -1)]
+        return cls._post_income(members, values, months, funds=True)
+
+    @classmethod
+    def build_previous_income(cls, members, values, today):
+        """The months of last calendar year before those of build_income,
+        at 90 % of their monthly income: last year to the same date has
+        figures to compare with; return the income posted"""
+        first = today.replace(day=1, month=1) - relativedelta(years=1)
+        start = today.replace(day=1) - relativedelta(months=12)
+        months = []
+        while first + relativedelta(months=len(months)) < start:
+            months.append(first + relativedelta(months=len(months)))
+        return cls._post_income(
+            members, values, months, funds=False, rate=PREVIOUS_RATE)
+
+    @classmethod
+    def _post_income(cls, members, values, months, funds, rate=1):
+        """Post, for the members of values without income in months, the
+        opening funds (on the first month) when funds, and the monthly
+        income in months at rate of its twelfth"""
         pool = Pool()
         Member = pool.get('hub.member')
         Move = pool.get('account.move')
         Line = pool.get('account.move.line')
         Journal = pool.get('account.journal')
         Period = pool.get('account.period')
+        if not months:
+            return {'moves': 0, 'total': Decimal(0)}
         journals = {t: Journal.search([('type', '=', t)], limit=1)[0]
             for t in ['general', 'revenue']}
-        last = today.replace(day=1) - relativedelta(months=1)
-        months = [last - relativedelta(months=i) for i in range(11, -1, -1)]
         total, moves = Decimal(0), []
         for key, income in values.items():
             member = members.get(key)
@@ -58,6 +84,8 @@ class Demo(metaclass=PoolMeta):
                 if Move.search([
                             ('company', '=', company.id),
                             ('description', 'in', [i[1] for i in INCOME]),
+                            ('date', '>=', months[0]),
+                            ('date', '<=', months[-1] + relativedelta(day=31)),
                             ], limit=1):
                     continue
                 Member.ensure_fiscalyears(company, months)
@@ -68,7 +96,7 @@ class Demo(metaclass=PoolMeta):
                     if member.vat_liable else None)
                 for name, description, codes, monthly in INCOME:
                     yearly = Decimal(str(income.get(name, 0)))
-                    if not yearly:
+                    if not yearly or (not monthly and not funds):
                         continue
                     account = cls._income_account(company, *codes)
                     parts = 12 if monthly else 1
@@ -77,6 +105,8 @@ class Demo(metaclass=PoolMeta):
                         # The last month takes the rounding: the parts add up
                         amount = (yearly - (parts - 1) * part
                             if i == parts - 1 else part)
+                        if rate != 1:
+                            amount = (part * rate).quantize(CENT)
                         if vat and name == 'sales':
                             lines, tax = taxed_lines(vat, account, amount)
                             received = amount + tax

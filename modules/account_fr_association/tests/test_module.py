@@ -22,7 +22,7 @@ def po_translations(path):
 class AccountFrAssociationTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Account Fr Association module"
     module = 'account_fr_association'
-    extras = ['hub']
+    extras = ['hub_bookkeeping']  # the set of its scenarios
 
     @with_transaction()
     def test_dedicated_fund_context_without_fiscalyear(self):

@@ -199,6 +199,28 @@ class PoleDemoTestCase(ModuleTestCase):
         Demo.build_income(members, values, dt.date(2026, 11, 22))
         self.assertEqual(len(Move.search([])), 37)
 
+        # Last year before November 2025, January to October, at 90 %:
+        # the atelier's 83.33 and 50.00 a month make 75.00 and 45.00, the
+        # SCOP's 100.00 makes 90.00 and 18.00 of VAT; once
+        previous = Demo.build_previous_income(
+            members, values, dt.date(2026, 11, 22))
+        self.assertEqual(previous, {'moves': 3 * 10,
+                'total': D('1200.00') + D('900.00')})
+        self.assertEqual(balances(members['atelier']), {
+                '5121': D('3800.00'), '10131': D('-1000.00'),
+                '706': D('-1750.00'), '740': D('-1050.00')})
+        self.assertEqual(balances(members['scop']), {
+                '5121': D('2520.00'), '706': D('-2100.00'),
+                '44571': D('-420.00')})
+        january = Line.search([
+                ('move.company', '=', members['scop'].company.id),
+                ('account.code', '=', '706'),
+                ('move.date', '=', dt.date(2025, 1, 31))])
+        self.assertEqual([l.credit for l in january], [D('90.00')])
+        self.assertEqual(Demo.build_previous_income(
+                members, values, dt.date(2026, 11, 22))['moves'], 0)
+        self.assertEqual(len(Move.search([])), 67)
+
     @with_transaction()
     def test_demo_sales_taxed(self):
         """The demo's sales of a VAT-liable member carry the 20 % tax lines:
