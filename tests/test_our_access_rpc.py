@@ -440,8 +440,9 @@ def test_clearing(live, clients):
 
 
 def test_trial_balance(live, clients):
-    """The trial balance and statements take only a member the user works
-    in, with its own period and fiscal year"""
+    """The trial balance and statements take only a member given to the
+    user, whatever the current company, with its own period and fiscal
+    year"""
     a, b = live['members']['a'], live['members']['b']
     director = clients['director_a']
     message = refused(lambda: director.model(
@@ -450,21 +451,27 @@ def test_trial_balance(live, clients):
     assert b['name'] in message
     comptable = clients['comptable']
     working_in(comptable, a['company'])
-    for data, expected in [
-            ({'member': b['member'], 'period': b['period']},
-                'You have no access to the books of "%s"' % b['name']),
-            ({'member': a['member'], 'period': b['period']},
-                'is not in the books of "%s"' % a['name']),
-            ]:
-        # In a wizard's form, B's period is refused first by hub's check
-        # of the values a user may not read.
-        refused(lambda: run_wizard(comptable,
-                'hub.bookkeeping.trial_balance.print', 'print_',
-                {'start': data}), READ_RULE_ERROR)
-        refused(lambda: comptable.call(
-                'report.hub.bookkeeping.trial_balance.execute',
-                [[data['member']], {'id': data['member'],
-                        'period': data['period']}, comptable.ctx]), expected)
+    # Given both members, she prints B's from A's books (issue 21): the
+    # wizard takes B's period, the report is B's
+    result = run_wizard(comptable, 'hub.bookkeeping.trial_balance.print',
+        'print_', {'start': {'member': b['member'], 'period': b['period']}})
+    assert result['actions'], result
+    report = comptable.call('report.hub.bookkeeping.trial_balance.execute',
+        [[b['member']], {'id': b['member'], 'period': b['period']},
+            comptable.ctx])
+    assert report[0] == 'odt' and b['name'] in report[3], report[3]
+    # A member with another member's period: in a wizard's form, refused
+    # first by hub's check of the values (read in A's books); the report
+    # names the mismatch
+    data = {'member': a['member'], 'period': b['period']}
+    refused(lambda: run_wizard(comptable,
+            'hub.bookkeeping.trial_balance.print', 'print_',
+            {'start': data}), READ_RULE_ERROR)
+    refused(lambda: comptable.call(
+            'report.hub.bookkeeping.trial_balance.execute',
+            [[a['member']], {'id': a['member'], 'period': b['period']},
+                comptable.ctx]),
+        'is not in the books of "%s"' % a['name'])
     refused(lambda: comptable.call('report.hub.bookkeeping.statement.execute',
             [[a['member']], {'id': a['member'],
                     'fiscalyear': b['fiscalyear'], 'period': None},
