@@ -20,10 +20,9 @@ wizard and report of the database:
 """
 from trytond.i18n import gettext
 from trytond.model import ModelSQL
-from trytond.model.modelstorage import EvalEnvironment
+from trytond.model.modelstorage import _record_eval_pyson
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.transaction import (
     Transaction, check_access, without_check_access)
 
@@ -197,8 +196,7 @@ def _hub_field_context(View, field, values):
     try:
         record = View(**{k: v for k, v in values.items()
                 if k in View._fields and not isinstance(v, (list, dict))})
-        context = PYSONDecoder(EvalEnvironment(record, View)).decode(
-            PYSONEncoder().encode(field.context))
+        context = _record_eval_pyson(record, field.context)
     except Exception:
         return {}
     return {'hub_company': context.get('hub_company')}

@@ -102,11 +102,14 @@ class Demo(metaclass=PoolMeta):
                     parts = 12 if monthly else 1
                     part = (yearly / parts).quantize(CENT)
                     for i, month in enumerate(months[:parts]):
-                        # The last month takes the rounding: the parts add up
-                        amount = (yearly - (parts - 1) * part
-                            if i == parts - 1 else part)
+                        # The last month takes the rounding: the parts add
+                        # up (at rate, each part is rounded on its own)
                         if rate != 1:
                             amount = (part * rate).quantize(CENT)
+                        elif i == parts - 1:
+                            amount = yearly - (parts - 1) * part
+                        else:
+                            amount = part
                         if vat and name == 'sales':
                             lines, tax = taxed_lines(vat, account, amount)
                             received = amount + tax
